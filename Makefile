@@ -1,0 +1,55 @@
+# Two commands do everything on a fresh machine with Python 3.11+:
+#   make run   - set up, start the local database, load the demo, serve the app
+#   make test  - set up, then lint, migration check and the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+LOCALDB := $(BIN)/python -m betterway.localdb
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format lock clean-db
+
+$(STAMP): requirements-dev.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@DJANGO_DEBUG=1 exec $(LOCALDB) run --stop -- sh -c '\
+		$(BIN)/python manage.py migrate --noinput && \
+		$(BIN)/python manage.py load_demo && \
+		exec $(BIN)/python manage.py runserver $(HOST):$(PORT)'
+
+test: install
+	@DJANGO_DEBUG=1 exec $(LOCALDB) run -- sh -c '\
+		$(BIN)/ruff check . && \
+		$(BIN)/ruff format --check . && \
+		$(BIN)/python manage.py makemigrations --check --dry-run && \
+		exec $(BIN)/pytest $(PYTEST_ARGS)'
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Regenerate the lock files after changing pyproject.toml.
+lock: install
+	$(BIN)/python -m pip install --quiet pip-tools==7.6.2
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
+		-o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
+		--extra dev -o requirements-dev.lock pyproject.toml
+
+# Stop the local database server and delete its data.
+clean-db: install
+	$(LOCALDB) stop
+	rm -rf .pgdata .pgdata.lock

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BetterwayConfig(AppConfig):
+    name = "betterway"
+    verbose_name = "Site and people"

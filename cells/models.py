@@ -1,0 +1,232 @@
+"""The organisation: cells, who belongs to them, and their meetings.
+
+Who may read and change what is decided here, once, by the ``visible_to`` and
+``editable_by`` QuerySet methods. Every read path goes through them.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+# A logged-in user or the anonymous visitor: what request.user may be.
+AnyUser: TypeAlias = AbstractBaseUser | AnonymousUser
+
+
+def is_network_staff(user: AnyUser) -> bool:
+    """Staff run the network: they may read and change everything."""
+    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public: anyone, even logged out"
+    NETWORK = "network", "Network: anyone who is logged in"
+    PRIVATE = "private", "Private: members of the cell only"
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", "Facilitator"
+    MEMBER = "member", "Member"
+
+
+class CellQuerySet(models.QuerySet["Cell"]):
+    def active(self) -> CellQuerySet:
+        return self.filter(is_active=True)
+
+    def visible_to(self, user: AnyUser) -> CellQuerySet:
+        if is_network_staff(user):
+            return self.all()
+        if not user.is_authenticated:
+            return self.filter(visibility=Visibility.PUBLIC)
+        is_member = Exists(Membership.objects.filter(cell=OuterRef("pk"), user=user))
+        return self.filter(Q(visibility__in=[Visibility.PUBLIC, Visibility.NETWORK]) | is_member)
+
+    def editable_by(self, user: AnyUser) -> CellQuerySet:
+        if is_network_staff(user):
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        facilitates = Membership.objects.filter(
+            cell=OuterRef("pk"), user=user, role=Role.FACILITATOR
+        )
+        return self.filter(Exists(facilitates))
+
+
+class Cell(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Used in the cell's web address."
+    )
+    description = models.TextField(
+        blank=True, help_text="What the cell is and who is in it. Markdown is allowed."
+    )
+    visibility = models.CharField(
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.NETWORK,
+        help_text="Who may read the cell's published meetings.",
+    )
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="Inactive cells keep their notes readable but take no new meetings.",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="cells", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CellQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cells:detail", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    cell = models.ForeignKey(Cell, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cell__name", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cell"], name="membership_one_per_user_and_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display().lower()}) in {self.cell}"
+
+
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+def readable_meetings_q(user: AnyUser, prefix: str = "") -> Q | None:
+    """The condition for meetings ``user`` may read, or None when they may read all.
+
+    ``prefix`` lets related models (notes) filter through their meeting,
+    e.g. ``readable_meetings_q(user, "meeting__")``.
+    """
+    if is_network_staff(user):
+        return None
+    readable = Q(
+        **{
+            f"{prefix}status": MeetingStatus.PUBLISHED,
+            f"{prefix}cell__in": Cell.objects.visible_to(user),
+        }
+    )
+    if user.is_authenticated:
+        # Facilitators also read their cell's drafts.
+        readable |= Q(**{f"{prefix}cell__in": Cell.objects.editable_by(user)})
+    return readable
+
+
+def editable_meetings_q(user: AnyUser, prefix: str = "") -> Q | None:
+    """The condition for meetings ``user`` may change, or None when they may change all."""
+    if is_network_staff(user):
+        return None
+    return Q(**{f"{prefix}cell__in": Cell.objects.editable_by(user)})
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def published(self) -> MeetingQuerySet:
+        return self.filter(status=MeetingStatus.PUBLISHED)
+
+    def visible_to(self, user: AnyUser) -> MeetingQuerySet:
+        condition = readable_meetings_q(user)
+        return self.all() if condition is None else self.filter(condition)
+
+    def editable_by(self, user: AnyUser) -> MeetingQuerySet:
+        condition = editable_meetings_q(user)
+        return self.all() if condition is None else self.filter(condition)
+
+
+class Meeting(models.Model):
+    cell = models.ForeignKey(
+        Cell,
+        # Years of notes must never vanish with a cell: deactivate it instead.
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    date = models.DateField(help_text="The day the cell met.")
+    title = models.CharField("topic", max_length=200, help_text="What the discussion was about.")
+    introduced_by = models.CharField(
+        max_length=200, blank=True, help_text="Who introduced the topic, as it should be shown."
+    )
+    introduced_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The introducer's account, when they have one.",
+    )
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="attended_meetings", blank=True
+    )
+    guest_names = models.TextField(
+        blank=True, help_text="People at the meeting without an account, one per line."
+    )
+    venue = models.CharField(
+        max_length=200, blank=True, help_text="“Online”, or where the cell met."
+    )
+    status = models.CharField(
+        max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_meetings",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["cell", "-date"], name="meeting_cell_date"),
+            models.Index(fields=["-date"], name="meeting_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.cell}, {self.date:%-d %B %Y})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cells:meeting", kwargs={"slug": self.cell.slug, "pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == MeetingStatus.PUBLISHED
+
+    def guest_list(self) -> list[str]:
+        return [name.strip() for name in self.guest_names.splitlines() if name.strip()]

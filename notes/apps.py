@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class NotesConfig(AppConfig):
+    name = "notes"
+    verbose_name = "Notes and themes"
+
+    def ready(self) -> None:
+        from notes import signals  # noqa: F401 - connects the handlers

@@ -1,0 +1,153 @@
+"""The content: discussion points (notes) and the themes they are tagged with."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from cells.models import AnyUser, editable_meetings_q, readable_meetings_q
+
+SEARCH_CONFIG = "english"
+
+
+class ThemeQuerySet(models.QuerySet["Theme"]):
+    def named(self, name: str) -> ThemeQuerySet:
+        return self.filter(name__iexact=name.strip())
+
+
+class Theme(TagBase):
+    """A theme notes are tagged with, such as “distributed leadership”."""
+
+    description = models.TextField(
+        blank=True, help_text="One or two sentences saying what the theme covers."
+    )
+    keywords = models.TextField(
+        "match keywords",
+        blank=True,
+        help_text=(
+            "Comma-separated words or phrases that suggest this theme when they occur in a "
+            "note, besides the theme's own name."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="theme_name_unique_ignoring_case"),
+        ]
+
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+
+class NoteQuerySet(models.QuerySet["Note"]):
+    def visible_to(self, user: AnyUser) -> NoteQuerySet:
+        condition = readable_meetings_q(user, prefix="meeting__")
+        return self.all() if condition is None else self.filter(condition)
+
+    def editable_by(self, user: AnyUser) -> NoteQuerySet:
+        condition = editable_meetings_q(user, prefix="meeting__")
+        return self.all() if condition is None else self.filter(condition)
+
+    def refresh_theme_names(self) -> int:
+        """Recompute the denormalised theme names of these notes in one UPDATE.
+
+        The search vector is generated from ``theme_names``, so this is what
+        keeps theme names searchable after themes are added, removed or renamed.
+        """
+        names = (
+            TaggedNote.objects.filter(content_object=OuterRef("pk"))
+            .values("content_object")
+            .annotate(names=StringAgg("tag__name", delimiter=", ", ordering=Lower("tag__name")))
+            .values("names")
+        )
+        return self.update(theme_names=Coalesce(Subquery(names), Value("")))
+
+
+class Note(models.Model):
+    """One discussion point of a meeting; a meeting's record is its notes in order."""
+
+    meeting = models.ForeignKey("cells.Meeting", on_delete=models.CASCADE, related_name="notes")
+    position = models.PositiveIntegerField(help_text="Order of the point within its meeting.")
+    heading = models.CharField(max_length=200, blank=True)
+    body = models.TextField(help_text="What was said, in Markdown.")
+    themes = TaggableManager(
+        through="TaggedNote",
+        blank=True,
+        verbose_name="themes",
+        help_text="Comma-separated themes, e.g. “leadership, systems change”.",
+    )
+    # Theme names, kept in step by signals (see notes/signals.py). Feeds the
+    # search vector and is captured by the history, which cannot see tags.
+    theme_names = models.TextField(blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notes",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: an edit names the version it started from.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("heading", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("theme_names", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("body", weight="B", config=SEARCH_CONFIG)
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"],
+                name="note_position_unique_in_meeting",
+                # Checked at commit, so points can be reordered in one transaction.
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+        indexes = [GinIndex(fields=["search_vector"], name="note_search_vector")]
+
+    def __str__(self) -> str:
+        label = self.heading or self.body[:60]
+        return f"{self.meeting.title}, point {self.position}: {label}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"point-{self.position}"
+
+
+class TaggedNote(TaggedItemBase):
+    """A note's theme, with a real foreign key so counts per cell are one join."""
+
+    content_object = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="tagged_items")
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="tagged_notes")
+
+    class Meta:
+        verbose_name = "note theme"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="note_theme_once"),
+        ]
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_note_by_theme")]

@@ -1,0 +1,41 @@
+"""Keep each note's denormalised theme names in step with its themes.
+
+Themes change through the taggit manager (m2m_changed), through TaggedNote
+rows directly (admin inlines, bulk tools) and through renaming or deleting a
+Theme; each path refreshes the notes it touched with one set-based UPDATE.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from notes.models import Note, TaggedNote, Theme
+
+
+@receiver(m2m_changed, sender=TaggedNote)
+def _themes_changed(
+    sender: type, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **_: Any
+) -> None:
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if isinstance(instance, Note):
+        Note.objects.filter(pk=instance.pk).refresh_theme_names()
+        instance.refresh_from_db(fields=["theme_names"])
+    elif isinstance(instance, Theme):
+        notes = Note.objects.filter(pk__in=pk_set) if pk_set else Note.objects.none()
+        notes.refresh_theme_names()
+
+
+@receiver([post_save, post_delete], sender=TaggedNote)
+def _tagged_note_changed(sender: type, instance: TaggedNote, **_: Any) -> None:
+    Note.objects.filter(pk=instance.content_object_id).refresh_theme_names()
+
+
+@receiver(post_save, sender=Theme)
+def _theme_saved(sender: type, instance: Theme, created: bool, **_: Any) -> None:
+    if not created:
+        # A rename must reach the search vector of every note on the theme.
+        Note.objects.filter(tagged_items__tag=instance).refresh_theme_names()

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from cells.models import Cell, Meeting, Membership
+
+
+def _count_of(queryset: QuerySet, outer: str = "pk") -> Coalesce:
+    """A correlated COUNT subquery: one per row without multiplying joins."""
+    counted = (
+        queryset.filter(cell=OuterRef(outer)).order_by().values("cell").annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "joined_at"]
+    readonly_fields = ["joined_at"]
+
+
+@admin.register(Cell)
+class CellAdmin(admin.ModelAdmin):
+    list_display = ["name", "visibility", "is_active", "member_count", "meeting_count", "site_link"]
+    list_filter = ["visibility", "is_active"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Cell]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_total=_count_of(Membership.objects.all()),
+                meeting_total=_count_of(Meeting.objects.all()),
+            )
+        )
+
+    @admin.display(description="members", ordering="member_total")
+    def member_count(self, cell: Cell) -> int:
+        return cell.member_total
+
+    @admin.display(description="meetings", ordering="meeting_total")
+    def meeting_count(self, cell: Cell) -> int:
+        return cell.meeting_total
+
+    @admin.display(description="on the site")
+    def site_link(self, cell: Cell) -> str:
+        return format_html('<a href="{}">View</a>', cell.get_absolute_url())
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "cell", "role", "joined_at"]
+    list_filter = ["role", "cell"]
+    list_select_related = ["user", "cell"]
+    search_fields = ["user__username", "user__display_name", "cell__name"]
+    autocomplete_fields = ["user", "cell"]

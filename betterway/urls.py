@@ -1,0 +1,20 @@
+"""The one place that wires the apps together."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from betterway import views
+
+admin.site.site_header = "Better Way Notes administration"
+admin.site.site_title = "Better Way Notes admin"
+admin.site.index_title = "Run the network"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cells/", include("cells.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,42 @@
+"""The home page and the health check."""
+
+from __future__ import annotations
+
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from cells.models import Meeting
+
+RECENT_MEETINGS = 10
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    recent = (
+        Meeting.objects.visible_to(request.user)
+        .select_related("cell")
+        .annotate(point_count=Count("notes"))[:RECENT_MEETINGS]
+    )
+    memberships = (
+        request.user.memberships.select_related("cell").order_by("cell__name")
+        if request.user.is_authenticated
+        else []
+    )
+    return render(request, "betterway/home.html", {"recent": recent, "memberships": memberships})
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the app can reach its database, 503 when it cannot."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

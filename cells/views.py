@@ -1,0 +1,51 @@
+"""Pages of the organisation: the cell list, a cell, a meeting."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from cells.access import get_visible_cell, get_visible_meeting
+from cells.models import Cell, Meeting, MeetingStatus, Role
+
+CELLS_PER_PAGE = 30
+MEETINGS_PER_PAGE = 20
+
+
+@require_safe
+def cell_list(request: HttpRequest) -> HttpResponse:
+    published = Q(meetings__status=MeetingStatus.PUBLISHED)
+    cells = Cell.objects.visible_to(request.user).annotate(
+        meeting_count=Count("meetings", filter=published),
+        last_met=Max("meetings__date", filter=published),
+    )
+    page = Paginator(cells, CELLS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cells/cell_list.html", {"page": page})
+
+
+@require_safe
+def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    cell = get_visible_cell(request.user, slug)
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .filter(cell=cell)
+        .annotate(point_count=Count("notes"))
+    )
+    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    facilitators = cell.memberships.filter(role=Role.FACILITATOR).select_related("user")
+    return render(
+        request,
+        "cells/cell_detail.html",
+        {"cell": cell, "page": page, "facilitators": facilitators},
+    )
+
+
+@require_safe
+def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    # Notes and their themes come in two queries whatever the meeting's size.
+    meetings = Meeting.objects.prefetch_related("notes__themes", "attendees")
+    meeting = get_visible_meeting(request.user, slug, pk, meetings)
+    return render(request, "cells/meeting_detail.html", {"meeting": meeting})

@@ -19,7 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
     recent = (
         Meeting.objects.visible_to(request.user)
         .select_related("cell")
-        .annotate(point_count=Count("notes"))[:RECENT_MEETINGS]
+        .annotate(point_count=Count("notes"))
+        .order_by("-date", "-pk")[:RECENT_MEETINGS]
     )
     memberships = (
         request.user.memberships.select_related("cell").order_by("cell__name")

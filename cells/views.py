@@ -18,9 +18,13 @@ MEETINGS_PER_PAGE = 20
 @require_safe
 def cell_list(request: HttpRequest) -> HttpResponse:
     published = Q(meetings__status=MeetingStatus.PUBLISHED)
-    cells = Cell.objects.visible_to(request.user).annotate(
-        meeting_count=Count("meetings", filter=published),
-        last_met=Max("meetings__date", filter=published),
+    cells = (
+        Cell.objects.visible_to(request.user)
+        .annotate(
+            meeting_count=Count("meetings", filter=published),
+            last_met=Max("meetings__date", filter=published),
+        )
+        .order_by("name")
     )
     page = Paginator(cells, CELLS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cells/cell_list.html", {"page": page})
@@ -32,7 +36,9 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
     meetings = (
         Meeting.objects.visible_to(request.user)
         .filter(cell=cell)
+        .select_related("cell")
         .annotate(point_count=Count("notes"))
+        .order_by("-date", "-pk")
     )
     page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     facilitators = cell.memberships.filter(role=Role.FACILITATOR).select_related("user")

@@ -69,7 +69,7 @@ class NoteQuerySet(models.QuerySet["Note"]):
         names = (
             TaggedNote.objects.filter(content_object=OuterRef("pk"))
             .values("content_object")
-            .annotate(names=StringAgg("tag__name", delimiter=", ", ordering=Lower("tag__name")))
+            .annotate(names=StringAgg("tag__name", delimiter=", ", order_by=Lower("tag__name")))
             .values("names")
         )
         return self.update(theme_names=Coalesce(Subquery(names), Value("")))

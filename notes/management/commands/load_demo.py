@@ -1,0 +1,123 @@
+"""Load the demo network: people, cells, themes, meetings and their notes.
+
+Running it again changes nothing: every object is looked up first and only
+created when missing. It creates accounts with a known password, so it refuses
+to run with DJANGO_DEBUG off unless told ``--allow-production``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from cells.models import Cell, Meeting, Membership, Role
+from notes.demo import network
+from notes.models import Note, Theme
+
+User = get_user_model()
+
+
+class Command(BaseCommand):
+    help = "Load the demo network (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load even with DJANGO_DEBUG off (the demo accounts share a known password).",
+        )
+
+    def handle(self, *args: Any, allow_production: bool, **options: Any) -> None:
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "Refusing to create demo accounts with DJANGO_DEBUG off. "
+                "Pass --allow-production if this really is a demo site."
+            )
+        with transaction.atomic():
+            created = self._load()
+        summary = ", ".join(f"{count} {label}" for label, count in created.items())
+        self.stdout.write(f"Demo data: created {summary}.")
+        self._print_logins()
+
+    def _load(self) -> dict[str, int]:
+        created = dict.fromkeys(["people", "cells", "themes", "meetings", "notes"], 0)
+        people = {}
+        for username, (display_name, is_staff, _role) in network.PEOPLE.items():
+            user, made = User.objects.get_or_create(
+                username=username,
+                defaults={"display_name": display_name, "is_staff": is_staff,
+                          "is_superuser": is_staff},
+            )  # fmt: skip
+            if made:
+                user.set_password(network.DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            people[username] = user
+            created["people"] += made
+
+        cells = {}
+        for slug, (
+            name,
+            visibility,
+            active,
+            description,
+            facilitators,
+            members,
+        ) in network.CELLS.items():
+            cell, made = Cell.objects.get_or_create(
+                slug=slug,
+                defaults={"name": name, "visibility": visibility, "is_active": active,
+                          "description": description},
+            )  # fmt: skip
+            cells[slug] = cell
+            created["cells"] += made
+            for username, role in [(u, Role.FACILITATOR) for u in facilitators] + [
+                (u, Role.MEMBER) for u in members
+            ]:
+                Membership.objects.get_or_create(
+                    user=people[username], cell=cell, defaults={"role": role}
+                )
+
+        themes = {}
+        for name, (description, keywords) in network.THEMES.items():
+            theme = Theme.objects.named(name).first()
+            if theme is None:
+                theme = Theme.objects.create(name=name, description=description, keywords=keywords)
+                created["themes"] += 1
+            themes[name] = theme
+
+        for spec in network.MEETINGS:
+            meeting, made = Meeting.objects.get_or_create(
+                cell=cells[spec["cell"]],
+                date=datetime.date.fromisoformat(spec["date"]),
+                title=spec["title"],
+                defaults={
+                    "introduced_by": spec["introduced_by"],
+                    "introduced_by_user": people.get(spec["introducer"] or ""),
+                    "guest_names": "\n".join(spec["guests"]),
+                    "venue": spec["venue"],
+                    "status": spec["status"],
+                    "created_by": people[network.CELLS[spec["cell"]][4][0]],
+                },
+            )
+            if not made:
+                continue
+            created["meetings"] += 1
+            meeting.attendees.set([people[username] for username in spec["attendees"]])
+            author = meeting.created_by
+            for position, (heading, body, theme_names) in enumerate(spec["points"], start=1):
+                note = Note.objects.create(
+                    meeting=meeting, position=position, heading=heading, body=body, author=author
+                )
+                note.themes.set([themes[name] for name in theme_names])
+                created["notes"] += 1
+        return created
+
+    def _print_logins(self) -> None:
+        self.stdout.write(f"\nDemo logins (password for all: {network.DEMO_PASSWORD}):")
+        for username, (display_name, _staff, role) in network.PEOPLE.items():
+            self.stdout.write(f"  {username:<7} {display_name:<14} {role}")

@@ -1,0 +1,158 @@
+"""The cell list, cell and meeting pages: the reading rules through the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from cells.models import Cell, MeetingStatus, Visibility
+from tests.conftest import PERSONAS, STATUSES, VISIBILITIES, World, can_read, make_meeting
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+@pytest.mark.parametrize("status", STATUSES)
+def test_meeting_page_answers_404_when_hidden(
+    login: Callable[[str], Any], world: World, persona: str, visibility: str, status: str
+) -> None:
+    meeting = world.meetings[(visibility, status)]
+    response = login(persona).get(meeting.get_absolute_url())
+    assert response.status_code == (200 if can_read(persona, visibility, status) else 404)
+    if response.status_code == 200:
+        assert meeting.title in response.text
+    else:
+        assert meeting.title not in response.text
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+def test_cell_page_answers_404_when_hidden(
+    login: Callable[[str], Any], world: World, persona: str, visibility: str
+) -> None:
+    cell = world.cells[visibility]
+    response = login(persona).get(cell.get_absolute_url())
+    assert response.status_code == (200 if can_read(persona, visibility, "published") else 404)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_cell_page_lists_only_readable_meetings(
+    login: Callable[[str], Any], world: World, persona: str
+) -> None:
+    client = login(persona)
+    for (visibility, status), meeting in world.meetings.items():
+        if not can_read(persona, visibility, "published"):
+            continue
+        page = client.get(world.cells[visibility].get_absolute_url()).text
+        assert (meeting.title in page) is can_read(persona, visibility, status)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_home_and_cell_list_show_only_readable_content(
+    login: Callable[[str], Any], world: World, persona: str
+) -> None:
+    client = login(persona)
+    home = client.get(reverse("home")).text
+    for key, meeting in world.meetings.items():
+        assert (meeting.title in home) is can_read(persona, *key), key
+    cell_list = client.get(reverse("cells:list")).text
+    for visibility, cell in world.cells.items():
+        assert (cell.name in cell_list) is can_read(persona, visibility, "published")
+    assert ("Other cell" in cell_list) is (persona in {"other_member", "staff"})
+
+
+def test_meeting_page_shows_points_in_order_with_anchors_and_themes(
+    login: Callable[[str], Any], world: World
+) -> None:
+    meeting = world.meetings[("public", "published")]
+    page = login("anonymous").get(meeting.get_absolute_url()).text
+    assert page.index('id="point-1"') < page.index('id="point-2"')
+    assert page.index("Point heading 1") < page.index("Point heading 2")
+    assert '<li class="chip">leadership</li>' in page
+    assert "Richard Example" in page
+    assert "29 November 2017" in page
+
+
+def test_meeting_under_the_wrong_cell_slug_is_not_found(
+    login: Callable[[str], Any], world: World
+) -> None:
+    meeting = world.meetings[("public", "published")]
+    url = reverse("cells:meeting", kwargs={"slug": "network-cell", "pk": meeting.pk})
+    assert login("staff").get(url).status_code == 404
+
+
+def test_note_body_is_rendered_as_markdown_without_script(
+    login: Callable[[str], Any], world: World
+) -> None:
+    meeting = world.meetings[("public", "published")]
+    note = meeting.notes.first()
+    note.body = 'A **bold** claim <script>alert("x")</script> [link](javascript:alert(1))'
+    note.heading = "<img src=x onerror=alert(1)>"
+    note.save()
+    page = login("anonymous").get(meeting.get_absolute_url()).text
+    assert "<strong>bold</strong>" in page
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;" in page
+    assert "javascript:" not in page
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_empty_states_say_what_to_do(client: Any, db: None) -> None:
+    assert "No meetings you can read yet" in client.get(reverse("home")).text
+    assert "no cells you can see yet" in client.get(reverse("cells:list")).text
+    cell = Cell.objects.create(name="Quiet cell", slug="quiet", visibility=Visibility.PUBLIC)
+    assert "no published meetings yet" in client.get(cell.get_absolute_url()).text
+
+
+def test_cell_page_paginates_meetings(client: Any, db: None) -> None:
+    cell = Cell.objects.create(name="Busy cell", slug="busy", visibility=Visibility.PUBLIC)
+    for day in range(1, 26):
+        make_meeting(cell, points=0, title=f"Meeting {day:02d}", date=_date(day))
+    first = client.get(cell.get_absolute_url()).text
+    assert "Meeting 25" in first and "Meeting 05" not in first
+    assert "Page 1 of 2" in first
+    second = client.get(cell.get_absolute_url() + "?page=2").text
+    assert "Meeting 05" in second and "Meeting 25" not in second
+    # A page number out of range shows the last page rather than an error.
+    assert client.get(cell.get_absolute_url() + "?page=99").status_code == 200
+
+
+def _date(day: int) -> Any:
+    import datetime
+
+    return datetime.date(2018, 1, day)
+
+
+def _grow(world: World, meetings: int, points: int) -> None:
+    """Add published meetings with many points to every cell."""
+    for cell in world.cells.values():
+        for n in range(meetings):
+            make_meeting(cell, status=MeetingStatus.PUBLISHED, points=points, title=f"Extra {n}")
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "member", "staff"])
+def test_page_query_counts_do_not_grow_with_data(
+    login: Callable[[str], Any],
+    world: World,
+    count_queries: Callable[[Any, str], int],
+    persona: str,
+) -> None:
+    client = login(persona)
+    meeting = world.meetings[("public", "published")]
+    urls = [
+        reverse("home"),
+        reverse("cells:list"),
+        world.cells["public"].get_absolute_url(),
+        meeting.get_absolute_url(),
+    ]
+    before = [count_queries(client, url) for url in urls]
+    _grow(world, meetings=6, points=2)
+    for position in range(3, 30):
+        make_note = meeting.notes.create(position=position, body=f"Extra point {position}")
+        make_note.themes.add("leadership", f"theme {position}")
+    after = [count_queries(client, url) for url in urls]
+    assert before == after
+    assert max(after) <= 8

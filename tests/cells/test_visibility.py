@@ -1,0 +1,63 @@
+"""The reading rules as a matrix: every persona against every kind of content."""
+
+from __future__ import annotations
+
+import pytest
+
+from cells.models import Cell, Meeting
+from notes.models import Note
+from tests.conftest import PERSONAS, STATUSES, VISIBILITIES, World, can_edit, can_read
+
+CONTENT = [(visibility, status) for visibility in VISIBILITIES for status in STATUSES]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_meetings_visible_to_follow_the_reading_rules(world: World, persona: str) -> None:
+    visible = set(Meeting.objects.visible_to(world.user(persona)))
+    for key, meeting in world.meetings.items():
+        assert (meeting in visible) is can_read(persona, *key), (persona, key)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_notes_visible_to_follow_their_meeting(world: World, persona: str) -> None:
+    visible = set(Note.objects.visible_to(world.user(persona)))
+    for key in CONTENT:
+        for note in world.notes_of(*key):
+            assert (note in visible) is can_read(persona, *key), (persona, key)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_cells_visible_to_follow_visibility_and_membership(world: World, persona: str) -> None:
+    visible = set(Cell.objects.visible_to(world.user(persona)))
+    for visibility, cell in world.cells.items():
+        expected = can_read(persona, visibility, "published")
+        assert (cell in visible) is expected, (persona, visibility)
+    assert (world.other_cell in visible) is (persona in {"other_member", "staff"})
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_editable_by_allows_only_facilitators_and_staff(world: World, persona: str) -> None:
+    user = world.user(persona)
+    editable_meetings = set(Meeting.objects.editable_by(user))
+    editable_notes = set(Note.objects.editable_by(user))
+    editable_cells = set(Cell.objects.editable_by(user))
+    for (visibility, status), meeting in world.meetings.items():
+        expected = can_edit(persona, visibility)
+        assert (meeting in editable_meetings) is expected, (persona, visibility, status)
+        assert all((note in editable_notes) is expected for note in meeting.notes.all())
+    for visibility, cell in world.cells.items():
+        assert (cell in editable_cells) is can_edit(persona, visibility)
+
+
+def test_visible_to_returns_each_meeting_once_for_a_member_of_many_cells(world: World) -> None:
+    facilitator = world.users["facilitator"]
+    meetings = Meeting.objects.visible_to(facilitator)
+    assert meetings.count() == len(set(meetings))
+
+
+def test_inactive_user_reads_like_a_visitor_not_like_staff(world: World) -> None:
+    staff = world.users["staff"]
+    staff.is_active = False
+    staff.save()
+    readable = set(Meeting.objects.visible_to(staff))
+    assert world.meetings[("private", "draft")] not in readable

@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,13 +38,12 @@ SUPERUSER = "postgres"
 UNPRIVILEGED_USER = "nobody"
 # Unix socket paths are limited to about 107 bytes.
 _MAX_SOCKET_PATH = 100
+_START_ATTEMPTS = 3
 
 _SERVER_SETTINGS = """
 # Added by betterway.localdb: a development and test server.
 listen_addresses = ''
 unix_socket_directories = '{socket_dir}'
-# Losing the last few commits on a power cut is acceptable here; corruption is not.
-synchronous_commit = off
 shared_buffers = 256MB
 work_mem = 16MB
 """
@@ -123,13 +123,46 @@ def _initdb() -> None:
         conf.write(_SERVER_SETTINGS.format(socket_dir=sockets))
 
 
+def _postmaster_pid() -> int | None:
+    try:
+        return int(PGDATA.joinpath("postmaster.pid").read_text().split("\n", 1)[0])
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _process_alive(pid: int) -> bool:
+    """True for a live process; a killed server can linger as a zombie until reaped."""
+    stat = Path(f"/proc/{pid}/stat")
+    if stat.parent.parent.joinpath("self").exists():
+        try:
+            state = stat.read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, IndexError):
+            return False
+        return state not in {"Z", "X"}
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _answers() -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(
+            host=str(socket_dir()), user=SUPERUSER, dbname="postgres", connect_timeout=5
+        ).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
 def is_running() -> bool:
-    # pg_ctl status checks the pid in postmaster.pid, so a file left by a
-    # killed server does not count as running.
-    return (
-        PGDATA.joinpath("PG_VERSION").exists()
-        and _pg("pg_ctl", "status", "-D", str(PGDATA), check=False).returncode == 0
-    )
+    pid = _postmaster_pid()
+    return pid is not None and _process_alive(pid) and _answers()
 
 
 @contextlib.contextmanager
@@ -150,11 +183,20 @@ def start() -> bool:
             _initdb()
         if is_running():
             return False
+        pid = _postmaster_pid()
+        if pid is not None and not _process_alive(pid):
+            # Left by a server that was killed: nothing holds it any more.
+            PGDATA.joinpath("postmaster.pid").unlink(missing_ok=True)
         log = PGDATA / "server.log"
-        result = _pg(
-            "pg_ctl", "start", "-w", "-t", "60", "-D", str(PGDATA), "-l", str(log), check=False
-        )
-        if result.returncode != 0 and not is_running():
+        for attempt in range(_START_ATTEMPTS):
+            result = _pg(
+                "pg_ctl", "start", "-w", "-t", "60", "-D", str(PGDATA), "-l", str(log), check=False
+            )
+            if result.returncode == 0 or is_running():
+                break
+            # A killed server's helper processes take a moment to exit.
+            time.sleep(1 + attempt)
+        else:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise LocalDatabaseError(f"PostgreSQL did not start:\n{result.stderr}\n{tail}")
         _ensure_database()
@@ -200,18 +242,26 @@ def run(command: list[str], *, always_stop: bool = False) -> int:
     """Run ``command`` with the server up; stop the server afterwards if we started it."""
     if os.environ.get("DATABASE_URL"):
         return subprocess.call(command)  # noqa: S603 - the caller's command
-    started = start()
-    child = subprocess.Popen(command, start_new_session=True)  # noqa: S603 - the caller's command
+    child: subprocess.Popen[bytes] | None = None
+    interrupted: list[int] = []
 
     def forward(signum: int, _frame: object) -> None:
-        # The child has its own process group, so its helpers (runserver's
-        # reloader, gunicorn workers) get the signal too.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signum)
+        interrupted.append(signum)
+        if child is not None:
+            # The child has its own process group, so its helpers (runserver's
+            # reloader, gunicorn workers) get the signal too.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signum)
 
+    # Handlers go in first, so Ctrl-C during start-up still stops the server.
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, forward)
+    started = False
     try:
+        started = start()
+        if interrupted:
+            return 128 + interrupted[0]
+        child = subprocess.Popen(command, start_new_session=True)  # noqa: S603 - caller's command
         return child.wait()
     finally:
         if started or always_stop:

@@ -1,0 +1,57 @@
+"""Markdown rendering: formatting kept, anything executable removed."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from betterway.markdown import render_markdown
+
+
+class _Elements(HTMLParser):
+    """Collects the real elements and attributes of rendered HTML."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_markdown_formatting_is_rendered() -> None:
+    html = render_markdown("Some *emphasis*, a [report](https://example.org/r).\n\n- one\n- two")
+    assert "<em>emphasis</em>" in html
+    assert '<a href="https://example.org/r" rel="noopener noreferrer nofollow">report</a>' in html
+    assert "<li>one</li>" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        '<a href="#" onclick="steal()">x</a>',
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "<iframe src=https://evil.example></iframe>",
+        "![x](https://tracker.example/pixel.gif)",
+        '<div style="background:url(x)">styled</div>',
+        "[x](https://example.org){: onclick=steal() }",
+    ],
+)
+def test_raw_html_and_dangerous_links_are_neutralised(text: str) -> None:
+    elements = _Elements(render_markdown(text)).tags
+    assert {tag for tag, _ in elements} <= {"p", "a", "em", "strong"}
+    for _tag, attrs in elements:
+        assert set(attrs) <= {"href", "rel", "title"}
+        assert not (attrs.get("href") or "").lower().startswith("javascript")
+
+
+def test_typed_html_is_shown_as_text() -> None:
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in render_markdown("<b>not bold</b>")
+
+
+def test_empty_text_renders_nothing() -> None:
+    assert render_markdown("") == ""

@@ -1,0 +1,83 @@
+"""Site-wide pages and behaviour: health check, log in and out, headers, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, World
+
+
+def test_health_check_answers_200_after_a_database_round_trip(client: Any, db: None) -> None:
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_check_answers_503_when_the_database_is_down(
+    client: Any, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class UnreachableDatabase:
+        def cursor(self) -> None:
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr("betterway.views.connection", UnreachableDatabase())
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_a_member_logs_in_and_out(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(reverse("login"))
+    token = page.cookies["csrftoken"].value
+    response = client.post(
+        reverse("login"),
+        {"username": "member", "password": PASSWORD, "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    home = client.get(reverse("home"))
+    assert "Your cells" in home.text and "Private cell" in home.text
+    token = home.cookies.get("csrftoken", page.cookies["csrftoken"]).value
+    response = client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert "Log in" in client.get(reverse("home")).text
+
+
+def test_a_wrong_password_keeps_the_username_and_says_why(world: World, client: Any) -> None:
+    response = client.post(reverse("login"), {"username": "member", "password": "wrong"})
+    assert response.status_code == 200
+    assert 'value="member"' in response.text
+    assert "enter a correct username and password" in response.text
+
+
+def test_log_out_refuses_a_post_without_csrf_token(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["member"])
+    assert client.post(reverse("logout")).status_code == 403
+
+
+def test_pages_send_a_strict_content_security_policy(client: Any, db: None) -> None:
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_unknown_pages_answer_a_helpful_404(client: Any, db: None) -> None:
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert "browse the cells" in response.text
+
+
+def test_pages_refuse_to_be_written_to(world: World, client: Any) -> None:
+    client.force_login(world.users["staff"])
+    meeting = world.meetings[("public", "published")]
+    for url in [reverse("home"), reverse("cells:list"), meeting.get_absolute_url()]:
+        assert client.post(url).status_code == 405

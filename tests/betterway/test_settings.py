@@ -1,0 +1,90 @@
+"""Settings read from the environment: bad values fail loudly, production is strict."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(  # noqa: S603 - the test's own interpreter
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "betterway.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _database_url() -> str:
+    params = connection.get_connection_params()
+    host = str(params.get("host", "")).replace("/", "%2F")
+    port = f":{params['port']}" if params.get("port") else ""
+    password = f":{params['password']}" if params.get("password") else ""
+    return f"postgres://{params['user']}{password}@{host}{port}/{connection.settings_dict['NAME']}"
+
+
+IMPORT = "import django; django.setup()"
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    result = _run(IMPORT, DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="notes.example.org")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts() -> None:
+    result = _run(IMPORT, DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS is required" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url() -> None:
+    result = _run(
+        IMPORT,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="notes.example.org",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL is required" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be one of"),
+        ("DJANGO_CONN_MAX_AGE", "forever", "DJANGO_CONN_MAX_AGE must be a whole number"),
+        ("DJANGO_HSTS_SECONDS", "-5", "DJANGO_HSTS_SECONDS must be at least 0"),
+        ("DATABASE_URL", "sqlite:///db.sqlite3", "DATABASE_URL must be a postgres"),
+    ],
+)
+def test_bad_values_are_rejected_with_a_clear_message(name: str, value: str, message: str) -> None:
+    env = {"DJANGO_DEBUG": "1", name: value}
+    result = _run(IMPORT, **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.django_db
+def test_check_deploy_is_clean_in_production_settings() -> None:
+    result = _run(
+        "from django.core.management import execute_from_command_line as run;"
+        "run(['manage.py', 'check', '--deploy', '--fail-level', 'DEBUG'])",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="notes.example.org",
+        DATABASE_URL=_database_url(),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -22,7 +22,7 @@ run: install
 	@DJANGO_DEBUG=1 exec $(LOCALDB) run --stop -- sh -c '\
 		$(BIN)/python manage.py migrate --noinput && \
 		$(BIN)/python manage.py load_demo && \
-		echo "\nOpen http://$(HOST):$(PORT)/ and log in with one of the accounts above. Ctrl-C stops." && \
+		printf "\nOpen http://$(HOST):$(PORT)/ and log in with one of the accounts above. Ctrl-C stops.\n" && \
 		exec $(BIN)/python manage.py runserver --verbosity 0 $(HOST):$(PORT)'
 
 test: install

@@ -238,6 +238,15 @@ def url() -> str:
     return f"postgres://{SUPERUSER}@{host}/{DATABASE}"
 
 
+def _default_interrupts() -> None:
+    """Let the child die of Ctrl-C even when we were started with SIGINT ignored.
+
+    Shells start background jobs with SIGINT ignored and children inherit
+    that; the wrapper forwards SIGINT on purpose, so the child must heed it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run(command: list[str], *, always_stop: bool = False) -> int:
     """Run ``command`` with the server up; stop the server afterwards if we started it."""
     if os.environ.get("DATABASE_URL"):
@@ -261,7 +270,11 @@ def run(command: list[str], *, always_stop: bool = False) -> int:
         started = start()
         if interrupted:
             return 128 + interrupted[0]
-        child = subprocess.Popen(command, start_new_session=True)  # noqa: S603 - caller's command
+        child = subprocess.Popen(  # noqa: S603 - the caller's command
+            command, start_new_session=True, preexec_fn=_default_interrupts
+        )
+        if interrupted:  # arrived while the child was being started
+            forward(interrupted[-1], None)
         return child.wait()
     finally:
         if started or always_stop:

@@ -10,9 +10,14 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
 
 from cells.models import Meeting
 from notes.models import Note, Theme
+
+
+# Themes are this project's tags; taggit's generic tags are unused and would confuse.
+admin.site.unregister(Tag)
 
 
 class NoteInline(admin.StackedInline):

@@ -104,3 +104,10 @@ def test_changelist_query_counts_do_not_grow_with_rows(
     _grow(world)
     after = {name: count_queries(client, reverse(name)) for name in CHANGELISTS}
     assert before == after
+
+
+def test_admin_index_offers_themes_not_taggits_unused_tags(client: Any, world: World) -> None:
+    client.force_login(_superuser(world))
+    page = client.get(reverse("admin:index")).text
+    assert reverse("admin:notes_theme_changelist") in page
+    assert "/admin/taggit/" not in page

@@ -15,7 +15,6 @@ from taggit.models import Tag
 from cells.models import Meeting
 from notes.models import Note, Theme
 
-
 # Themes are this project's tags; taggit's generic tags are unused and would confuse.
 admin.site.unregister(Tag)
 

@@ -228,5 +228,15 @@ class Meeting(models.Model):
     def is_published(self) -> bool:
         return self.status == MeetingStatus.PUBLISHED
 
+    def neighbours(self, user: AnyUser) -> tuple[Meeting | None, Meeting | None]:
+        """The cell's previous and next meetings that ``user`` may read."""
+        siblings = (
+            Meeting.objects.visible_to(user).filter(cell_id=self.cell_id).select_related("cell")
+        )
+        same_day = Q(date=self.date)
+        earlier = siblings.filter(Q(date__lt=self.date) | (same_day & Q(pk__lt=self.pk)))
+        later = siblings.filter(Q(date__gt=self.date) | (same_day & Q(pk__gt=self.pk)))
+        return earlier.order_by("-date", "-pk").first(), later.order_by("date", "pk").first()
+
     def guest_list(self) -> list[str]:
         return [name.strip() for name in self.guest_names.splitlines() if name.strip()]

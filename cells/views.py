@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cells.access import get_visible_cell, get_visible_meeting
-from cells.models import Cell, Meeting, MeetingStatus, Role
+from cells.models import Cell, Meeting, MeetingStatus, Role, is_network_staff
 
 CELLS_PER_PAGE = 30
 MEETINGS_PER_PAGE = 20
@@ -41,12 +41,18 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-date", "-pk")
     )
     page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
-    facilitators = cell.memberships.filter(role=Role.FACILITATOR).select_related("user")
-    return render(
-        request,
-        "cells/cell_detail.html",
-        {"cell": cell, "page": page, "facilitators": facilitators},
+    memberships = list(cell.memberships.select_related("user").order_by("user__username"))
+    # Members' names are for the cell and the network's staff, not every reader.
+    insider = is_network_staff(request.user) or any(
+        membership.user_id == request.user.pk for membership in memberships
     )
+    context = {
+        "cell": cell,
+        "page": page,
+        "facilitators": [m.user for m in memberships if m.role == Role.FACILITATOR],
+        "members": [m.user for m in memberships if m.role == Role.MEMBER] if insider else None,
+    }
+    return render(request, "cells/cell_detail.html", context)
 
 
 @require_safe
@@ -54,4 +60,6 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     # Notes and their themes come in two queries whatever the meeting's size.
     meetings = Meeting.objects.prefetch_related("notes__themes", "attendees")
     meeting = get_visible_meeting(request.user, slug, pk, meetings)
-    return render(request, "cells/meeting_detail.html", {"meeting": meeting})
+    previous, following = meeting.neighbours(request.user)
+    context = {"meeting": meeting, "previous": previous, "next": following}
+    return render(request, "cells/meeting_detail.html", context)

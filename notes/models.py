@@ -7,8 +7,9 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -18,9 +19,34 @@ from cells.models import AnyUser, editable_meetings_q, readable_meetings_q
 SEARCH_CONFIG = "english"
 
 
+def visible_notes_q(user: AnyUser, prefix: str = "") -> Q | None:
+    """The condition for notes ``user`` may read (None: all), reached through ``prefix``."""
+    return readable_meetings_q(user, prefix=f"{prefix}meeting__")
+
+
 class ThemeQuerySet(models.QuerySet["Theme"]):
     def named(self, name: str) -> ThemeQuerySet:
         return self.filter(name__iexact=name.strip())
+
+    def visible_to(self, user: AnyUser) -> ThemeQuerySet:
+        """Themes of at least one point the user may read.
+
+        A theme's name can say a lot, so themes only on hidden points stay hidden.
+        """
+        tagged = TaggedNote.objects.filter(tag=OuterRef("pk"))
+        condition = visible_notes_q(user, "content_object__")
+        if condition is not None:
+            tagged = tagged.filter(condition)
+        return self.filter(Exists(tagged))
+
+    def with_point_counts(self, user: AnyUser) -> ThemeQuerySet:
+        """Themes on points the user may read, with ``point_count`` counting only those."""
+        condition = visible_notes_q(user, "tagged_notes__content_object__")
+        # Filtering before annotating makes the count use the filtered join.
+        themes = self.filter(tagged_notes__isnull=False)
+        if condition is not None:
+            themes = themes.filter(condition)
+        return themes.annotate(point_count=Count("tagged_notes"))
 
 
 class Theme(TagBase):
@@ -47,14 +73,24 @@ class Theme(TagBase):
             models.UniqueConstraint(Lower("name"), name="theme_name_unique_ignoring_case"),
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("notes:theme", kwargs={"slug": self.slug})
+
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
 
 class NoteQuerySet(models.QuerySet["Note"]):
     def visible_to(self, user: AnyUser) -> NoteQuerySet:
-        condition = readable_meetings_q(user, prefix="meeting__")
+        condition = visible_notes_q(user)
         return self.all() if condition is None else self.filter(condition)
+
+    def newest_first(self) -> NoteQuerySet:
+        return self.order_by("-meeting__date", "-meeting_id", "position")
+
+    def for_listing(self) -> NoteQuerySet:
+        """What a list of points shows: meeting, cell and themes, in constant queries."""
+        return self.select_related("meeting__cell").prefetch_related("themes")
 
     def editable_by(self, user: AnyUser) -> NoteQuerySet:
         condition = editable_meetings_q(user, prefix="meeting__")

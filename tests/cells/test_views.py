@@ -71,7 +71,7 @@ def test_meeting_page_shows_points_in_order_with_anchors_and_themes(
     assert page.index('id="point-1"') < page.index('id="point-2"')
     assert page.index("Point heading 1") < page.index("Point heading 2")
     assert 'href="#point-1">1.</a> Point heading 1</h2>' in page
-    assert '<li class="chip">leadership</li>' in page
+    assert '<li class="chip"><a href="/themes/leadership/">leadership</a></li>' in page
     assert "Richard Example" in page
     assert "29 November 2017" in page
 

@@ -1,0 +1,232 @@
+"""Full-text search over discussion points: one box, websearch syntax plus operators.
+
+The box takes PostgreSQL's websearch syntax (``"exact phrase"``, ``-word``,
+``or``) and the operators ``theme:``, ``cell:``, ``by:``, ``after:`` and
+``before:`` (quote values with spaces: ``theme:"systems change"``). Every
+operator can also be set through the form's filters; both are merged.
+
+Rows are filtered with ``@@`` on the GIN-indexed vector first, then ranked;
+headlines are computed only for the rows of the page shown.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+)
+from django.core.paginator import Page
+from django.db.models import Count, F, Q
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from cells.models import AnyUser, Cell
+from notes.models import SEARCH_CONFIG, Note, NoteQuerySet, TaggedNote, Theme
+
+OPERATORS = ("theme", "cell", "by", "after", "before")
+_OPERATOR = re.compile(
+    r'(?<![\w-])(?P<name>theme|cell|by|after|before):(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S*))',
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
+# Control characters cannot be typed into a note, so they mark highlights
+# safely: the headline is escaped first, then they become <mark> tags.
+_MARK_START, _MARK_STOP = "\x02", "\x03"
+SIMILARITY_THRESHOLD = 0.3
+FACET_SIZE = 12
+
+
+class SearchError(ValueError):
+    """An operator value that cannot be used; the message is shown to the user."""
+
+
+def split_operators(text: str) -> tuple[str, dict[str, list[str]]]:
+    """Separate ``theme:x`` style operators from the words of a query."""
+    found: dict[str, list[str]] = {name: [] for name in OPERATORS}
+
+    def take(match: re.Match[str]) -> str:
+        value = match["quoted"] if match["quoted"] is not None else match["bare"]
+        found[match["name"].lower()].append(value.strip())
+        return " "
+
+    words = _OPERATOR.sub(take, text)
+    return " ".join(words.split()), found
+
+
+def parse_date(value: str) -> datetime.date:
+    """``2017``, ``2017-11`` or ``2017-11-29``: the first day of that period.
+
+    Raises SearchError with a message naming the value when it is not a date.
+    """
+    match = _DATE.match(value.strip())
+    if not match:
+        raise SearchError(f"“{value}” is not a date: use a year, 2017-11 or 2017-11-29.")
+    try:
+        return datetime.date(int(match["year"]), int(match["month"] or 1), int(match["day"] or 1))
+    except ValueError:
+        raise SearchError(f"“{value}” is not a real date.") from None
+
+
+@dataclass
+class Criteria:
+    """What to search for, after operators and form filters are merged and checked."""
+
+    words: str = ""
+    themes: list[Theme] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+    by: list[str] = field(default_factory=list)
+    after: datetime.date | None = None
+    before: datetime.date | None = None
+    sort: str = "relevance"
+
+    @property
+    def query(self) -> SearchQuery | None:
+        if not self.words:
+            return None
+        return SearchQuery(self.words, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def resolve_themes(user: AnyUser, names: Iterable[str]) -> tuple[list[Theme], list[str]]:
+    """Themes the user may see, by name or slug, any case; and the names not found."""
+    names = [name for name in names if name]
+    if not names:
+        return [], []
+    wanted = Q()
+    for name in names:
+        wanted |= Q(name__iexact=name) | Q(slug=name.lower())
+    found = list(Theme.objects.visible_to(user).filter(wanted))
+    missing = [
+        name
+        for name in names
+        if not any(t.name.lower() == name.lower() or t.slug == name.lower() for t in found)
+    ]
+    return found, missing
+
+
+def resolve_cells(user: AnyUser, names: Iterable[str]) -> tuple[list[Cell], list[str]]:
+    names = [name for name in names if name]
+    if not names:
+        return [], []
+    wanted = Q()
+    for name in names:
+        wanted |= Q(name__iexact=name) | Q(slug=name.lower())
+    found = list(Cell.objects.visible_to(user).filter(wanted))
+    missing = [
+        name
+        for name in names
+        if not any(c.name.lower() == name.lower() or c.slug == name.lower() for c in found)
+    ]
+    return found, missing
+
+
+def similar_themes(user: AnyUser, text: str, limit: int = 3) -> list[Theme]:
+    """Themes the user may see whose names look like ``text`` (trigram similarity)."""
+    if not text.strip():
+        return []
+    return list(
+        Theme.objects.visible_to(user)
+        .annotate(similarity=TrigramSimilarity("name", text))
+        .filter(similarity__gte=SIMILARITY_THRESHOLD)
+        .order_by("-similarity", "name")[:limit]
+    )
+
+
+def matching_notes(user: AnyUser, criteria: Criteria) -> NoteQuerySet:
+    """Points the user may read that match ``criteria``, unordered."""
+    notes = Note.objects.visible_to(user)
+    query = criteria.query
+    if query is not None:
+        notes = notes.filter(search_vector=query)
+    for theme in criteria.themes:
+        notes = notes.filter(tagged_items__tag=theme)
+    if criteria.cells:
+        notes = notes.filter(meeting__cell__in=criteria.cells)
+    for name in criteria.by:
+        notes = notes.filter(
+            Q(meeting__introduced_by__icontains=name)
+            | Q(author__display_name__icontains=name)
+            | Q(author__username__iexact=name)
+        )
+    if criteria.after:
+        notes = notes.filter(meeting__date__gte=criteria.after)
+    if criteria.before:
+        notes = notes.filter(meeting__date__lt=criteria.before)
+    return notes
+
+
+def ordered(notes: NoteQuerySet, criteria: Criteria) -> NoteQuerySet:
+    query = criteria.query
+    if query is None or criteria.sort == "date":
+        return notes.newest_first()
+    return notes.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+        "-rank", "-meeting__date", "pk"
+    )
+
+
+def add_snippets(page: Page, criteria: Criteria) -> None:
+    """Give each note on the page a ``snippet``: a highlighted excerpt, escaped.
+
+    One query for the whole page, and only for the page: ts_headline is slow.
+    """
+    notes = list(page.object_list)
+    query = criteria.query
+    headlines: dict[int, str] = {}
+    if query is not None and notes:
+        headlines = dict(
+            Note.objects.filter(pk__in=[note.pk for note in notes])
+            .annotate(
+                headline=SearchHeadline(
+                    "body",
+                    query,
+                    config=SEARCH_CONFIG,
+                    start_sel=_MARK_START,
+                    stop_sel=_MARK_STOP,
+                    max_fragments=2,
+                    min_words=12,
+                    max_words=32,
+                    fragment_delimiter=" … ",
+                )
+            )
+            .values_list("pk", "headline")
+        )
+    for note in notes:
+        note.snippet = highlight(headlines.get(note.pk) or _excerpt(note.body))
+    page.object_list = notes
+
+
+def highlight(headline: str) -> SafeString:
+    """Escape a headline, then turn the highlight markers into <mark> elements."""
+    escaped = escape(headline)
+    return mark_safe(  # noqa: S308 - escaped just above; only our own tags are added
+        escaped.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+    )
+
+
+def _excerpt(body: str, words: int = 40) -> str:
+    parts = body.replace(_MARK_START, "").replace(_MARK_STOP, "").split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def theme_facets(notes: NoteQuerySet) -> list[dict]:
+    return list(
+        TaggedNote.objects.filter(content_object__in=notes.values("pk"))
+        .values("tag__id", "tag__name", "tag__slug")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "tag__name")[:FACET_SIZE]
+    )
+
+
+def cell_facets(notes: NoteQuerySet) -> list[dict]:
+    return list(
+        notes.order_by()
+        .values("meeting__cell__name", "meeting__cell__slug")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "meeting__cell__name")[:FACET_SIZE]
+    )

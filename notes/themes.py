@@ -1,0 +1,77 @@
+"""Reads about themes across the points a user may read: related themes, cells, months."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, F
+from django.db.models.functions import TruncMonth
+
+from cells.models import AnyUser
+from notes.models import Note, TaggedNote, Theme, visible_notes_q
+
+
+def _visible_tagged(user: AnyUser) -> object:
+    tagged = TaggedNote.objects.all()
+    condition = visible_notes_q(user, "content_object__")
+    return tagged if condition is None else tagged.filter(condition)
+
+
+def related_themes(
+    user: AnyUser, theme_ids: list[int], limit: int = 5
+) -> dict[int, list[tuple[Theme, int]]]:
+    """For each theme, the themes most often on the same readable points, with counts.
+
+    Two queries whatever the number of themes: one to count pairs, one for names.
+    """
+    if not theme_ids:
+        return {}
+    pairs = (
+        _visible_tagged(user)
+        .annotate(source=F("content_object__tagged_items__tag_id"))
+        .filter(source__in=theme_ids)
+        .exclude(source=F("tag_id"))
+        .values("source", "tag_id")
+        .annotate(count=Count("pk"))
+        .order_by("source", "-count", "tag_id")
+    )
+    top: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for row in pairs:
+        if len(top[row["source"]]) < limit:
+            top[row["source"]].append((row["tag_id"], row["count"]))
+    wanted = {tag_id for rows in top.values() for tag_id, _ in rows}
+    themes = Theme.objects.in_bulk(wanted)
+    return {
+        source: [(themes[tag_id], count) for tag_id, count in rows] for source, rows in top.items()
+    }
+
+
+def cells_discussing(notes: object) -> list[dict]:
+    """Cells of these points, most points first."""
+    return list(
+        notes.order_by()
+        .values("meeting__cell__name", "meeting__cell__slug")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "meeting__cell__name")
+    )
+
+
+def points_per_month(notes: object) -> dict[datetime.date, int]:
+    rows = (
+        notes.order_by()
+        .annotate(month=TruncMonth("meeting__date"))
+        .values("month")
+        .annotate(count=Count("pk"))
+    )
+    return {row["month"]: row["count"] for row in rows}
+
+
+def top_themes_of_cell(user: AnyUser, cell_id: int, limit: int = 10) -> list[Theme]:
+    """The cell's most discussed themes, counting only points the user may read."""
+    notes = Note.objects.visible_to(user).filter(meeting__cell_id=cell_id)
+    return list(
+        Theme.objects.filter(tagged_notes__content_object__in=notes.values("pk"))
+        .annotate(point_count=Count("tagged_notes"))
+        .order_by("-point_count", "name")[:limit]
+    )

@@ -1,0 +1,113 @@
+"""Pages for finding discussions: the theme index, a theme, search, exports."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_safe
+
+from cells.access import get_visible_meeting
+from cells.models import Meeting
+from notes.charts import month_chart
+from notes.forms import SearchForm
+from notes.models import Note, Theme
+from notes.search import (
+    Criteria,
+    add_snippets,
+    cell_facets,
+    matching_notes,
+    ordered,
+    similar_themes,
+    theme_facets,
+)
+from notes.themes import cells_discussing, points_per_month, related_themes
+
+THEMES_PER_PAGE = 60
+POINTS_PER_PAGE = 20
+THEME_SORTS = {"name": "by name", "count": "most discussed first"}
+
+
+@require_safe
+def theme_index(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort") if request.GET.get("sort") in THEME_SORTS else "name"
+    name_filter = request.GET.get("filter", "").strip()[:100]
+    themes = Theme.objects.with_point_counts(request.user)
+    if name_filter:
+        themes = themes.filter(name__icontains=name_filter)
+    order = ["-point_count", Lower("name")] if sort == "count" else [Lower("name")]
+    page = Paginator(themes.order_by(*order), THEMES_PER_PAGE).get_page(request.GET.get("page"))
+    related = related_themes(request.user, [theme.pk for theme in page], limit=3)
+    for theme in page:
+        theme.related = related.get(theme.pk, [])
+    context = {"page": page, "sort": sort, "sorts": THEME_SORTS, "name_filter": name_filter}
+    return render(request, "notes/theme_index.html", context)
+
+
+@require_safe
+def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = get_object_or_404(Theme.objects.visible_to(request.user), slug=slug)
+    notes = Note.objects.visible_to(request.user).filter(tagged_items__tag=theme)
+    page = Paginator(notes.newest_first().for_listing(), POINTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "theme": theme,
+        "page": page,
+        "chart": month_chart(points_per_month(notes)),
+        "cells": cells_discussing(notes),
+        "related": related_themes(request.user, [theme.pk]).get(theme.pk, []),
+    }
+    return render(request, "notes/theme_detail.html", context)
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None, user=request.user)
+    context: dict[str, object] = {"form": form}
+    if form.is_bound and not form.is_valid():
+        return render(request, "notes/search.html", context, status=200)
+    criteria = form.criteria if form.is_bound else Criteria()
+    notes = matching_notes(request.user, criteria)
+    page = Paginator(ordered(notes, criteria).for_listing(), POINTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    add_snippets(page, criteria)
+    context.update(
+        criteria=criteria,
+        page=page,
+        theme_facets=_narrowing_links(request, theme_facets(notes), criteria),
+        cell_facets=cell_facets(notes),
+    )
+    if not page.object_list and criteria.words:
+        # No hits for the words: perhaps they meant a theme.
+        context["did_you_mean"] = similar_themes(request.user, criteria.words)
+    return render(request, "notes/search.html", context)
+
+
+@require_safe
+def meeting_markdown(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The meeting as one Markdown document, for keeping or sharing outside the site."""
+    meetings = Meeting.objects.prefetch_related("notes__themes", "attendees")
+    meeting = get_visible_meeting(request.user, slug, pk, meetings)
+    text = render_to_string("notes/meeting.md", {"meeting": meeting}, request=request)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    filename = f"{meeting.cell.slug}-{meeting.date:%Y-%m-%d}.md"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _narrowing_links(request: HttpRequest, facets: list[dict], criteria: Criteria) -> list[dict]:
+    """Theme facets link to the same search with ``theme:"name"`` added: they narrow."""
+    active = {theme.pk for theme in criteria.themes}
+    links = []
+    for facet in facets:
+        if facet["tag__id"] in active:
+            continue
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["q"] = f'{params.get("q", "")} theme:"{facet["tag__name"]}"'.strip()
+        links.append({**facet, "url": f"?{params.urlencode()}"})
+    return links

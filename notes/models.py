@@ -42,11 +42,12 @@ class ThemeQuerySet(models.QuerySet["Theme"]):
     def with_point_counts(self, user: AnyUser) -> ThemeQuerySet:
         """Themes on points the user may read, with ``point_count`` counting only those."""
         condition = visible_notes_q(user, "tagged_notes__content_object__")
-        # Filtering before annotating makes the count use the filtered join.
-        themes = self.filter(tagged_notes__isnull=False)
-        if condition is not None:
-            themes = themes.filter(condition)
-        return themes.annotate(point_count=Count("tagged_notes"))
+        if condition is None:
+            condition = Q(tagged_notes__isnull=False)
+        # One filter() before annotate(): the count then uses that one filtered
+        # join (each further filter() on the relation would add a join and
+        # multiply the count).
+        return self.filter(condition).annotate(point_count=Count("tagged_notes"))
 
 
 class Theme(TagBase):

@@ -8,8 +8,9 @@ Personas, in one place:
 - facilitator: facilitator of the private cell
 - staff: a network administrator
 
-Content: a public, a network and a private cell, each with a published and a
-draft meeting carrying notes.
+Content (``world``): a public, a network and a private cell, each with a
+published and a draft meeting carrying notes. ``library`` adds points with
+known words and themes, for search and theme tests.
 """
 
 from __future__ import annotations
@@ -152,3 +153,51 @@ def count_queries() -> Callable[[Any, str], int]:
         return len(queries)
 
     return _count
+
+
+@dataclass
+class Library:
+    world: World
+    notes: dict[str, Note]
+
+    def note(self, key: str) -> Note:
+        return self.notes[key]
+
+
+def _published_meeting(cell: Cell, date: str, title: str, introduced_by: str = "") -> Meeting:
+    return Meeting.objects.create(
+        cell=cell, date=datetime.date.fromisoformat(date), title=title,
+        introduced_by=introduced_by, status=MeetingStatus.PUBLISHED,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def library(world: World) -> Library:
+    public, network, private = (world.cells[v] for v in ("public", "network", "private"))
+    Theme.objects.create(name="systems change", slug="systems-change", description="Structures.")
+    Theme.objects.create(name="prevention", slug="prevention", description="Acting early.")
+    Theme.objects.create(name="co-production", slug="co-production")
+    early = _published_meeting(public, "2016-05-10", "Coaching in hospitals", "Amara Okafor")
+    later = _published_meeting(public, "2018-09-12", "Food pantries", "Ben Doyle")
+    network_meeting = _published_meeting(network, "2017-11-29", "Budgets", "Amara Okafor")
+    private_meeting = _published_meeting(private, "2018-01-15", "Ministers", "Chris Patel")
+    specs = {
+        "coaching": (early, 1, "Coaching academies", "Front line teams redesigned services "
+                     "with patients in the room.", ["co-production"]),
+        "passing": (early, 2, "", "Some coaching happened, and then the money ran out "
+                    "before anyone noticed the patients.", ["prevention"]),
+        "pantry": (later, 1, "", "Residents run a food pantry and a homework club "
+                   "without the council.", ["co-production", "systems change"]),
+        "trust": (later, 2, "", 'Trust <b>matters</b> & "quotes" too: trust is built '
+                  "slowly.", []),
+        "budget": (network_meeting, 1, "", "Prevention budgets lose to acute services "
+                   "every year.", ["prevention", "systems change"]),
+        "secret": (private_meeting, 1, "", "A confidential pantry of ministerial ideas "
+                   "about prevention.", ["prevention"]),
+    }  # fmt: skip
+    notes = {}
+    for key, (meeting, position, heading, body, themes) in specs.items():
+        note = Note.objects.create(meeting=meeting, position=position, heading=heading, body=body)
+        note.themes.set(themes)
+        notes[key] = note
+    return Library(world=world, notes=notes)

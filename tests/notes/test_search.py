@@ -1,0 +1,293 @@
+"""Search: words, phrases, operators, ranking, snippets, errors, facets, visibility."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.urls import reverse
+
+from notes.models import SEARCH_CONFIG, Note
+from notes.search import SearchError, highlight, parse_date, split_operators
+from tests.conftest import PERSONAS, Library, can_read
+
+SEARCH = reverse("notes:search")
+
+
+def _results(client: Any, **params: str) -> list[Note]:
+    response = client.get(SEARCH, params)
+    assert response.status_code == 200
+    return list(response.context["page"].object_list)
+
+
+def _keys(library: Library, notes: list[Note]) -> list[str]:
+    by_pk = {note.pk: key for key, note in library.notes.items()}
+    return [by_pk.get(note.pk, f"other-{note.pk}") for note in notes]
+
+
+def test_operators_are_split_from_words() -> None:
+    words, ops = split_operators('coaching theme:"systems change" CELL:northern -money by:Fran')
+    assert words == "coaching -money"
+    assert ops["theme"] == ["systems change"]
+    assert ops["cell"] == ["northern"]
+    assert ops["by"] == ["Fran"]
+
+
+def test_a_word_that_merely_contains_an_operator_name_is_left_alone() -> None:
+    words, ops = split_operators("subcell:x re-theme:y")
+    assert words == "subcell:x re-theme:y"
+    assert ops["cell"] == [] and ops["theme"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2017", datetime.date(2017, 1, 1)), ("2017-11", datetime.date(2017, 11, 1)),
+     ("2017-11-29", datetime.date(2017, 11, 29))],
+)  # fmt: skip
+def test_dates_may_be_a_year_a_month_or_a_day(text: str, expected: datetime.date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["yesterdayish", "2017-13", "2017-02-30", "17", ""])
+def test_bad_dates_raise_a_message_naming_the_value(text: str) -> None:
+    with pytest.raises(SearchError, match="date"):
+        parse_date(text)
+
+
+def test_english_stemming_finds_other_forms(client: Any, library: Library) -> None:
+    assert _keys(library, _results(client, q="redesigning patient")) == ["coaching"]
+
+
+def test_exact_phrase_needs_the_words_together(client: Any, library: Library) -> None:
+    assert _keys(library, _results(client, q='"food pantry"')) == ["pantry"]
+    assert _keys(library, _results(client, q='"pantry food"')) == []
+
+
+def test_minus_excludes_a_word(client: Any, library: Library) -> None:
+    assert set(_keys(library, _results(client, q="patients"))) == {"coaching", "passing"}
+    assert _keys(library, _results(client, q="patients -money")) == ["coaching"]
+
+
+def test_or_finds_either_word(client: Any, library: Library) -> None:
+    # Logged out, only the public cell's pantry is readable.
+    assert set(_keys(library, _results(client, q="homework or acute"))) == {"pantry"}
+    client.force_login(library.world.users["outsider"])
+    assert set(_keys(library, _results(client, q="homework or acute"))) == {"pantry", "budget"}
+
+
+def test_theme_operator_with_quotes_and_any_case(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    found = _keys(library, _results(client, q='theme:"Systems Change"'))
+    assert set(found) == {"pantry", "budget"}
+    assert set(_keys(library, _results(client, q="theme:systems-change"))) == {"pantry", "budget"}
+
+
+def test_cell_operator_by_slug_or_name(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    assert _keys(library, _results(client, q="prevention cell:network-cell")) == ["budget"]
+    assert _keys(library, _results(client, q='prevention cell:"Network cell"')) == ["budget"]
+
+
+def test_by_operator_matches_the_introducer(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    found = _keys(library, _results(client, q="by:amara"))
+    assert set(found) == {"coaching", "passing", "budget"}
+
+
+def test_date_operators_bound_the_meeting_date(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    assert set(_keys(library, _results(client, q="after:2018"))) >= {"pantry", "trust"}
+    assert "coaching" not in _keys(library, _results(client, q="after:2018"))
+    found = _keys(library, _results(client, q="after:2017-01 before:2018-01"))
+    assert set(found) == {"budget"} | {k for k in found if k.startswith("other")}
+    assert "budget" in found and "pantry" not in found
+
+
+def test_operators_combine_with_words_and_each_other(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    query = "pantry theme:co-production cell:public-cell by:ben after:2018-09 before:2019"
+    assert _keys(library, _results(client, q=query)) == ["pantry"]
+
+
+def test_form_filters_do_what_operators_do(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    via_form = _results(
+        client, q="pantry", theme="co-production", cell="public-cell", by="ben",
+        after="2018-09-01", before="2019-01-01",
+    )  # fmt: skip
+    assert _keys(library, via_form) == ["pantry"]
+
+
+def test_a_heading_or_theme_match_ranks_above_a_passing_mention(
+    client: Any, library: Library
+) -> None:
+    assert _keys(library, _results(client, q="coaching")) == ["coaching", "passing"]
+    client.force_login(library.world.users["outsider"])
+    # "prevention" is a theme of "budget" and "passing"; "budget" also says it.
+    ranked = _keys(library, _results(client, q="prevention"))
+    assert ranked.index("budget") < ranked.index("passing")
+
+
+def test_sort_by_date_puts_newest_first(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    ranked = _keys(library, _results(client, q="coaching or pantry", sort="date"))
+    assert ranked == ["pantry", "coaching", "passing"]
+
+
+def test_snippets_highlight_matches_and_escape_the_note(client: Any, library: Library) -> None:
+    response = client.get(SEARCH, {"q": "trust"})
+    page = response.text
+    assert "<mark>Trust</mark>" in page and "<mark>trust</mark> is built" in page
+    assert "&amp; &quot;quotes&quot;" in page
+    assert "<b>matters</b>" not in page
+
+
+def test_highlight_escapes_everything_but_its_own_marks() -> None:
+    html = highlight("\x02pantry\x03 <script>alert(1)</script> <mark>")
+    assert html == "<mark>pantry</mark> &lt;script&gt;alert(1)&lt;/script&gt; &lt;mark&gt;"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("after:yesterdayish", "“yesterdayish” is not a date"),
+        ("before:2019-02-31", "“2019-02-31” is not a real date"),
+        ("theme:nonsense", "No theme called “nonsense”"),
+        ("cell:atlantis", "No cell called “atlantis”"),
+        ("theme:", "“theme:” needs a value"),
+        ("after:2019 before:2018", "must come before"),
+        ("x" * 501, "at most 500 characters"),
+    ],
+)
+def test_bad_operator_values_get_a_clear_message_not_a_500(
+    client: Any, library: Library, query: str, message: str
+) -> None:
+    response = client.get(SEARCH, {"q": query})
+    assert response.status_code == 200
+    assert message in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert response.context.get("page") is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"unclosed', ":::", "-", "or or", "!!!", "& | ! ( )", "émigré \u2019quotes\u2019", "\x00"],
+)
+def test_odd_input_never_fails(client: Any, library: Library, query: str) -> None:
+    assert client.get(SEARCH, {"q": query}).status_code == 200
+
+
+def test_bad_page_number_shows_a_page(client: Any, library: Library) -> None:
+    assert client.get(SEARCH, {"q": "patients", "page": "banana"}).status_code == 200
+
+
+def test_misspelt_theme_suggests_the_right_one(client: Any, library: Library) -> None:
+    response = client.get(SEARCH, {"q": "theme:co-producton"})
+    assert "Did you mean" in response.text
+    assert "q=theme%3A%22co-production%22" in response.text
+
+
+def test_word_without_hits_suggests_a_close_theme(client: Any, library: Library) -> None:
+    response = client.get(SEARCH, {"q": "coproductoin"})
+    assert response.context["page"].paginator.count == 0
+    assert [theme.name for theme in response.context["did_you_mean"]] == ["co-production"]
+    assert "No points you can read match this search." in response.text
+    assert "Did you mean the theme" in response.text
+    assert "?q=theme:%22co-production%22" in response.text
+
+
+def test_empty_query_shows_the_newest_points(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    response = client.get(SEARCH)
+    notes = list(response.context["page"].object_list)
+    dates = [note.meeting.date for note in notes]
+    assert dates == sorted(dates, reverse=True)
+    assert "Newest points" in response.text
+
+
+def test_the_search_round_trips_in_the_url(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    response = client.get(SEARCH, {"q": "pantry", "cell": "public-cell", "by": "ben"})
+    page = response.text
+    assert 'value="pantry"' in page
+    assert '<option value="public-cell" selected>' in page
+    assert 'value="ben"' in page
+
+
+def test_facets_count_the_current_results_and_narrow_them(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    response = client.get(SEARCH, {"q": "prevention"})
+    themes = {f["tag__name"]: f["count"] for f in response.context["theme_facets"]}
+    cells = {f["meeting__cell__name"]: f["count"] for f in response.context["cell_facets"]}
+    assert themes["systems change"] == 1
+    assert cells == {"Public cell": 1, "Network cell": 1}
+    facet = next(f for f in response.context["theme_facets"] if f["tag__name"] == "systems change")
+    narrowed = client.get(SEARCH + facet["url"])
+    assert _keys(library, list(narrowed.context["page"].object_list)) == ["budget"]
+
+
+def test_results_paginate_and_keep_the_query(client: Any, library: Library) -> None:
+    meeting = library.note("pantry").meeting
+    for position in range(3, 30):
+        Note.objects.create(meeting=meeting, position=position, body=f"Pantry note {position}")
+    response = client.get(SEARCH, {"q": "pantry"})
+    assert response.context["page"].paginator.num_pages == 2
+    assert "?q=pantry&amp;page=2" in response.text
+    second = client.get(SEARCH, {"q": "pantry", "page": 2})
+    assert len(second.context["page"].object_list) == 8
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_search_results_and_facets_obey_visibility(
+    login: Callable[[str], Any], library: Library, persona: str
+) -> None:
+    client = login(persona)
+    # An empty query lists every readable point (fewer than a page here).
+    response = client.get(SEARCH)
+    found = set(response.context["page"].object_list)
+    for key, note in library.notes.items():
+        readable = can_read(persona, note.meeting.cell.visibility, note.meeting.status)
+        assert (note in found) is readable, (persona, key)
+    for (visibility, status), meeting in library.world.meetings.items():
+        for note in meeting.notes.all():
+            assert (note in found) is can_read(persona, visibility, status)
+    facet_cells = {f["meeting__cell__slug"] for f in response.context["cell_facets"]}
+    readable_cells = {
+        slug for slug, vis in [("public-cell", "public"), ("network-cell", "network"),
+                               ("private-cell", "private")]
+        if can_read(persona, vis, "published")
+    }  # fmt: skip
+    assert facet_cells <= readable_cells
+    assert ("confidential" in response.text) is can_read(persona, "private", "published")
+    facet_themes = {f["tag__name"] for f in response.context["theme_facets"]}
+    # "prevention" is on readable points for everyone; the private point adds none.
+    assert "prevention" in facet_themes
+
+
+def test_search_filters_with_the_gin_index(library: Library) -> None:
+    query = SearchQuery("pantry", config=SEARCH_CONFIG, search_type="websearch")
+    sql, params = Note.objects.filter(search_vector=query).values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "note_search_vector" in plan, plan
+
+
+def test_search_query_count_does_not_grow_with_results(
+    client: Any, library: Library, count_queries: Callable[[Any, str], int]
+) -> None:
+    client.force_login(library.world.users["member"])
+    urls = [f"{SEARCH}?q=pantry+or+prevention", f"{SEARCH}", f"{SEARCH}?q=theme:prevention"]
+    before = [count_queries(client, url) for url in urls]
+    meeting = library.note("pantry").meeting
+    for position in range(3, 40):
+        note = Note.objects.create(meeting=meeting, position=position, body=f"Pantry {position}")
+        note.themes.set(["prevention", f"theme {position}"])
+    after = [count_queries(client, url) for url in urls]
+    assert before == after
+    assert max(after) <= 12

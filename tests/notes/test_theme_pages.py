@@ -1,0 +1,256 @@
+"""The theme index and theme pages, feeds and what cells and meetings show of notes."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+from django.urls import reverse
+
+from cells.models import MeetingStatus
+from notes.charts import month_chart
+from notes.models import Note, Theme
+from tests.conftest import PERSONAS, Library, World, can_read, make_meeting
+
+INDEX = reverse("notes:theme_index")
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _theme_url(slug: str) -> str:
+    return reverse("notes:theme", kwargs={"slug": slug})
+
+
+def _visible_count(persona: str, library: Library, theme: str) -> int:
+    notes = Note.objects.filter(tagged_items__tag__name=theme).select_related("meeting__cell")
+    return sum(
+        can_read(persona, note.meeting.cell.visibility, note.meeting.status) for note in notes
+    )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_theme_index_counts_only_readable_points(
+    login: Callable[[str], Any], library: Library, persona: str
+) -> None:
+    response = login(persona).get(INDEX)
+    counts = {theme.name: theme.point_count for theme in response.context["page"]}
+    for name in ["leadership", "prevention", "systems change", "co-production"]:
+        expected = _visible_count(persona, library, name)
+        assert counts.get(name, 0) == expected, (persona, name)
+
+
+def test_theme_only_on_hidden_points_is_hidden_everywhere(
+    login: Callable[[str], Any], library: Library
+) -> None:
+    secret = Theme.objects.create(name="redundancies at the ministry", slug="redundancies")
+    library.note("secret").themes.add(secret)
+    for persona in ["anonymous", "outsider", "other_member"]:
+        client = login(persona)
+        assert "redundancies" not in client.get(INDEX).text
+        assert client.get(_theme_url("redundancies")).status_code == 404
+        assert client.get(_theme_url("redundancies") + "feed/").status_code == 404
+        search = client.get(reverse("notes:search"), {"q": "theme:redundancies"}).text
+        assert "No theme called" in search
+    client = login("member")
+    assert client.get(_theme_url("redundancies")).status_code == 200
+
+
+def test_theme_index_sorts_by_name_or_count_and_filters(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["staff"])
+    by_name = [t.name for t in client.get(INDEX).context["page"]]
+    assert by_name == sorted(by_name, key=str.lower)
+    by_count = list(client.get(INDEX, {"sort": "count"}).context["page"])
+    assert [t.point_count for t in by_count] == sorted(
+        [t.point_count for t in by_count], reverse=True
+    )
+    assert by_count[0].name == "leadership"
+    filtered = client.get(INDEX, {"filter": "PREV"})
+    assert [t.name for t in filtered.context["page"]] == ["prevention"]
+    assert "Acting early." in filtered.text
+    empty = client.get(INDEX, {"filter": "nothing-like-this"})
+    assert "No theme you can see has" in empty.text
+
+
+def test_theme_index_shows_related_themes(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    page = client.get(INDEX).context["page"]
+    related = {theme.name: [other.name for other, _ in theme.related] for theme in page}
+    assert "systems change" in related["prevention"]
+    assert "co-production" in related["systems change"]
+
+
+def test_theme_page_lists_readable_points_newest_first(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["outsider"])
+    response = client.get(_theme_url("prevention"))
+    notes = list(response.context["page"].object_list)
+    assert notes == [library.note("budget"), library.note("passing")]
+    page = response.text
+    assert "Acting early." in page
+    assert "Network cell" in page and "29 November 2017" in page
+    assert library.note("budget").get_absolute_url() in page
+    assert "confidential" not in page
+    # Other themes of each point are shown with it.
+    assert 'href="/themes/systems-change/">systems change</a>' in page
+
+
+def test_theme_page_shows_cells_related_themes_and_a_chart(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["member"])
+    response = client.get(_theme_url("prevention"))
+    cells = {row["meeting__cell__name"]: row["count"] for row in response.context["cells"]}
+    assert cells == {"Public cell": 1, "Network cell": 1, "Private cell": 1}
+    assert [theme.name for theme, _ in response.context["related"]] == ["systems change"]
+    page = response.text
+    assert '<svg viewBox="0 0 640 140" role="img"' in page
+    assert "3 points from May 2016 to January 2018" in page
+    assert '<th scope="row">November 2017</th><td>1</td>' in page
+
+
+def test_theme_page_paginates(client: Any, library: Library) -> None:
+    meeting = library.note("pantry").meeting
+    for position in range(3, 30):
+        Note.objects.create(meeting=meeting, position=position, body="More").themes.add(
+            "prevention"
+        )
+    first = client.get(_theme_url("prevention"))
+    assert first.context["page"].paginator.num_pages == 2
+    assert client.get(_theme_url("prevention"), {"page": 2}).status_code == 200
+
+
+def test_theme_feed_is_atom_with_readable_points(
+    login: Callable[[str], Any], library: Library
+) -> None:
+    for persona, expected in [("anonymous", 1), ("member", 3)]:
+        response = login(persona).get(_theme_url("prevention") + "feed/")
+        assert response["Content-Type"].startswith("application/atom+xml")
+        feed = ElementTree.fromstring(response.content)
+        entries = feed.findall(f"{ATOM}entry")
+        assert len(entries) == expected, persona
+        links = [entry.find(f"{ATOM}link").get("href") for entry in entries]
+        assert all(re.search(r"/meetings/\d+/#point-\d+$", link) for link in links)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_cell_feed_lists_only_readable_meetings(
+    login: Callable[[str], Any], world: World, persona: str
+) -> None:
+    for visibility, cell in world.cells.items():
+        response = login(persona).get(reverse("cells:feed", kwargs={"slug": cell.slug}))
+        if not can_read(persona, visibility, "published"):
+            assert response.status_code == 404
+            continue
+        titles = {
+            entry.find(f"{ATOM}title").text
+            for entry in ElementTree.fromstring(response.content).findall(f"{ATOM}entry")
+        }
+        # Drafts are never in a feed, not even a facilitator's.
+        assert titles == {f"{visibility} published meeting"}
+
+
+def test_cell_page_shows_members_to_members_only(login: Callable[[str], Any], world: World) -> None:
+    url = world.cells["network"].get_absolute_url()
+    private = world.cells["private"].get_absolute_url()
+    assert "Members</dt>" not in login("outsider").get(url).text
+    member_view = login("member").get(private).text
+    assert "Members</dt>" in member_view and "Member</dd>" in member_view
+    assert "Facilitator" in member_view
+
+
+def test_cell_page_shows_its_most_discussed_readable_themes(
+    login: Callable[[str], Any], library: Library
+) -> None:
+    response = login("anonymous").get(library.world.cells["public"].get_absolute_url())
+    page = response.text
+    assert "Most discussed themes" in page
+    assert "co-production" in page and "leadership" in page
+    assert "?cell=public-cell&amp;theme=co-production" in page
+
+
+def test_meeting_page_links_previous_and_next_readable_meetings(
+    login: Callable[[str], Any], world: World
+) -> None:
+    cell = world.cells["private"]
+    older = make_meeting(cell, title="Older", date=datetime.date(2017, 1, 1))
+    newer = make_meeting(cell, title="Newer", date=datetime.date(2018, 6, 1))
+    middle = world.meetings[("private", "published")]
+    page = login("member").get(middle.get_absolute_url()).text
+    assert f'href="{older.get_absolute_url()}" rel="prev"' in page
+    assert f'href="{newer.get_absolute_url()}" rel="next"' in page
+    # The draft on the same day is not offered to a member.
+    draft = world.meetings[("private", "draft")]
+    assert draft.get_absolute_url() not in page
+
+
+def test_meeting_exports_as_markdown(login: Callable[[str], Any], world: World) -> None:
+    meeting = world.meetings[("public", "published")]
+    url = reverse("notes:meeting_markdown", kwargs={"slug": "public-cell", "pk": meeting.pk})
+    response = login("anonymous").get(url)
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert 'filename="public-cell-2017-11-29.md"' in response["Content-Disposition"]
+    text = response.content.decode()
+    assert text.startswith("# public published meeting\n")
+    assert "## 1. Point heading 1\n\nDiscussion of Public cell" in text
+    assert "Themes: leadership" in text
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_markdown_export_obeys_visibility(
+    login: Callable[[str], Any], world: World, persona: str
+) -> None:
+    client = login(persona)
+    for (visibility, status), meeting in world.meetings.items():
+        url = reverse(
+            "notes:meeting_markdown", kwargs={"slug": meeting.cell.slug, "pk": meeting.pk}
+        )
+        expected = 200 if can_read(persona, visibility, status) else 404
+        assert client.get(url).status_code == expected
+
+
+def test_month_chart_fills_gaps_and_describes_itself() -> None:
+    chart = month_chart({datetime.date(2016, 11, 1): 5, datetime.date(2018, 6, 1): 3})
+    assert chart is not None
+    assert len(chart.bars) == 20
+    assert [bar.count for bar in chart.active_bars] == [5, 3]
+    assert chart.peak.month == datetime.date(2016, 11, 1)
+    assert [tick.year for tick in chart.ticks] == [2016, 2017, 2018]
+    assert chart.summary.startswith("8 points from November 2016 to June 2018")
+    assert max(bar.height for bar in chart.bars) <= chart.baseline
+
+
+def test_month_chart_of_nothing_is_none() -> None:
+    assert month_chart({}) is None
+
+
+def _grow(library: Library, extra: int) -> None:
+    world = library.world
+    for cell in world.cells.values():
+        for n in range(extra):
+            meeting = make_meeting(cell, status=MeetingStatus.PUBLISHED, points=3, title=f"X{n}")
+            for note in meeting.notes.all():
+                note.themes.add("prevention", f"theme {n}", "systems change")
+
+
+def test_theme_and_cell_page_query_counts_do_not_grow_with_data(
+    client: Any, library: Library, count_queries: Callable[[Any, str], int]
+) -> None:
+    client.force_login(library.world.users["member"])
+    cell = library.world.cells["public"]
+    meeting = library.note("pantry").meeting
+    urls = [
+        INDEX,
+        INDEX + "?sort=count",
+        _theme_url("prevention"),
+        _theme_url("prevention") + "feed/",
+        cell.get_absolute_url(),
+        reverse("cells:feed", kwargs={"slug": cell.slug}),
+        meeting.get_absolute_url(),
+        reverse("notes:meeting_markdown", kwargs={"slug": cell.slug, "pk": meeting.pk}),
+    ]
+    before = [count_queries(client, url) for url in urls]
+    _grow(library, extra=5)
+    for position in range(3, 25):
+        Note.objects.create(meeting=meeting, position=position, body="x").themes.add("extra")
+    after = [count_queries(client, url) for url in urls]
+    assert before == after, list(zip(urls, before, after, strict=True))

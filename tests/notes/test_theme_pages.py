@@ -254,3 +254,19 @@ def test_theme_and_cell_page_query_counts_do_not_grow_with_data(
         Note.objects.create(meeting=meeting, position=position, body="x").themes.add("extra")
     after = [count_queries(client, url) for url in urls]
     assert before == after, list(zip(urls, before, after, strict=True))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_theme_page_lists_exactly_the_readable_points(
+    login: Callable[[str], Any], library: Library, persona: str
+) -> None:
+    response = login(persona).get(_theme_url("prevention"))
+    shown = set(response.context["page"].object_list)
+    expected = {
+        note
+        for note in Note.objects.filter(tagged_items__tag__name="prevention")
+        if can_read(persona, note.meeting.cell.visibility, note.meeting.status)
+    }
+    assert shown == expected
+    cells = sum(row["count"] for row in response.context["cells"])
+    assert cells == len(expected)

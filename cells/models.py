@@ -94,6 +94,9 @@ class Cell(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cells:detail", kwargs={"slug": self.slug})
 
+    def is_editable_by(self, user: AnyUser) -> bool:
+        return Cell.objects.editable_by(user).filter(pk=self.pk).exists()
+
 
 class Membership(models.Model):
     user = models.ForeignKey(
@@ -202,6 +205,9 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking of the whole record: every save of the meeting or its
+    # points from the editor bumps it, and a save from a stale page is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
     objects = MeetingQuerySet.as_manager()

@@ -46,9 +46,13 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
     insider = is_network_staff(request.user) or any(
         membership.user_id == request.user.pk for membership in memberships
     )
+    can_edit = is_network_staff(request.user) or any(
+        m.user_id == request.user.pk and m.role == Role.FACILITATOR for m in memberships
+    )
     context = {
         "cell": cell,
         "page": page,
+        "can_edit": can_edit,
         "facilitators": [m.user for m in memberships if m.role == Role.FACILITATOR],
         "members": [m.user for m in memberships if m.role == Role.MEMBER] if insider else None,
     }
@@ -61,5 +65,10 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meetings = Meeting.objects.prefetch_related("notes__themes", "attendees")
     meeting = get_visible_meeting(request.user, slug, pk, meetings)
     previous, following = meeting.neighbours(request.user)
-    context = {"meeting": meeting, "previous": previous, "next": following}
+    context = {
+        "meeting": meeting,
+        "previous": previous,
+        "next": following,
+        "can_edit": request.user.is_authenticated and meeting.cell.is_editable_by(request.user),
+    }
     return render(request, "cells/meeting_detail.html", context)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
@@ -23,10 +24,12 @@ from notes.search import (
     similar_themes,
     theme_facets,
 )
+from notes.suggestions import suggestable_themes
 from notes.themes import cells_discussing, points_per_month, related_themes
 
 THEMES_PER_PAGE = 60
 POINTS_PER_PAGE = 20
+AUTOCOMPLETE_SIZE = 10
 THEME_SORTS = {"name": "by name", "count": "most discussed first"}
 
 
@@ -111,3 +114,27 @@ def _narrowing_links(request: HttpRequest, facets: list[dict], criteria: Criteri
         params["q"] = f'{params.get("q", "")} theme:"{facet["tag__name"]}"'.strip()
         links.append({**facet, "url": f"?{params.urlencode()}"})
     return links
+
+
+@require_safe
+def theme_autocomplete(request: HttpRequest) -> JsonResponse:
+    """Themes for a theme input: case-insensitive, exact match first, most used next."""
+    typed = request.GET.get("q", "").strip()[:100]
+    if not typed:
+        return JsonResponse({"themes": []})
+    themes = (
+        Theme.objects.filter(pk__in=suggestable_themes(request.user).values("pk"))
+        .filter(name__icontains=typed)
+        .annotate(
+            uses=Count("tagged_notes"),
+            exact=Case(
+                When(name__iexact=typed, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("exact", "-uses", Lower("name"))[:AUTOCOMPLETE_SIZE]
+    )
+    return JsonResponse(
+        {"themes": [{"name": t.name, "slug": t.slug, "uses": t.uses} for t in themes]}
+    )

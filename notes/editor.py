@@ -1,0 +1,249 @@
+"""Facilitators record a meeting: details, points, themes, drafts, publishing.
+
+The editor is one page that works without JavaScript. Its buttons share the
+``action`` field: "split", "add" and "preview" re-show the page with what was
+typed (nothing is saved), "save" and "publish" save the whole record at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from betterway.markdown import render_markdown
+from cells.access import get_editable_cell, get_editable_meeting
+from cells.models import Cell, Meeting, MeetingStatus
+from notes.editor_forms import MeetingDetailsForm, PasteForm, PointFormSet, VersionForm
+from notes.importing import UnreadableNote, read_note_file
+from notes.parsing import parse_note
+from notes.services import (
+    PointInput,
+    StaleRecord,
+    create_meeting,
+    save_record,
+    set_status,
+)
+from notes.suggestions import suggest_themes
+
+POINTS = "points"
+_POINT_FIELDS = ["id", "version", "heading", "body", "themes"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
+    cell = get_editable_cell(request.user, slug)
+    if not cell.is_active:
+        raise PermissionDenied("This cell is inactive and takes no new meetings.")
+    return _editor(request, cell, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_editable_meeting(request.user, slug, pk)
+    return _editor(request, meeting.cell, meeting)
+
+
+def _editor(request: HttpRequest, cell: Cell, meeting: Meeting | None) -> HttpResponse:
+    if request.method == "GET":
+        return _show(request, cell, meeting, _initial_details(meeting), _initial_points(meeting))
+    details = MeetingDetailsForm(request.POST, instance=meeting, cell=cell)
+    points = PointFormSet(request.POST, prefix=POINTS)
+    paste = PasteForm(request.POST, request.FILES)
+    action = request.POST.get("action", "save")
+    if action in {"save", "publish"}:
+        return _save(request, cell, meeting, details, points, publish=action == "publish")
+    # Not saving: show the page again with what was typed, changed as asked.
+    typed_details = {name: details[name].value() for name in details.fields}
+    typed_points = _typed_points(points)
+    if action in {"split", "import"}:
+        text = _pasted_text(paste)
+        if text is not None:
+            _merge_parsed(text, typed_details, typed_points)
+            paste = PasteForm()
+    elif action == "add":
+        typed_points.append({})
+    return _show(request, cell, meeting, typed_details, typed_points, paste=paste,
+                 preview=action == "preview")  # fmt: skip
+
+
+def _save(request: HttpRequest, cell: Cell, meeting: Meeting | None, details: Any,
+          points: Any, *, publish: bool) -> HttpResponse:  # fmt: skip
+    version = VersionForm(request.POST)
+    valid = details.is_valid() and points.is_valid() and (meeting is None or version.is_valid())
+    inputs = _point_inputs(points) if valid else []
+    if valid and not inputs:
+        points._non_form_errors = points.error_class(
+            ["A meeting needs at least one discussion point: write or paste what was said."]
+        )
+        valid = False
+    if not valid:
+        return _show(request, cell, meeting, details=details, points=points, status=400)
+    attendees = details.cleaned_data["attendees"]
+    try:
+        if meeting is None:
+            meeting = create_meeting(cell, request.user, details.details(), inputs, attendees)
+        else:
+            began_from = version.cleaned_data["record_version"]
+            meeting = save_record(
+                meeting, request.user, version=began_from, details=details.details(),
+                points=inputs, attendees=attendees,
+            )  # fmt: skip
+    except StaleRecord as conflict:
+        return _conflict(request, conflict.meeting, details, inputs)
+    if publish:
+        set_status(meeting, MeetingStatus.PUBLISHED)
+        messages.success(request, "Published: the meeting is now visible to its readers.")
+    else:
+        messages.success(request, "Saved. Publish the meeting when it is ready to be read.")
+    return redirect(meeting)
+
+
+def _point_inputs(points: Any) -> list[PointInput]:
+    """The points to keep, in the order asked for, skipping deleted and blank ones."""
+    deleted = {id(form) for form in points.deleted_forms}
+    ordered = [form for form in points.ordered_forms if id(form) not in deleted]
+    ordered += [
+        form for form in points.forms
+        if id(form) not in deleted and form not in ordered and form.has_changed()
+    ]  # fmt: skip
+    return [form.to_input() for form in ordered if not form.is_blank()]
+
+
+def _conflict(request: HttpRequest, current: Meeting, details: Any,
+              mine: list[PointInput]) -> HttpResponse:  # fmt: skip
+    context = {"meeting": current, "theirs": list(current.notes.order_by("position")),
+               "mine": mine, "my_details": details.cleaned_data}  # fmt: skip
+    return render(request, "notes/conflict.html", context, status=409)
+
+
+def _pasted_text(paste: PasteForm) -> str | None:
+    if not paste.is_valid():
+        return None
+    upload = paste.cleaned_data.get("upload")
+    if upload:
+        try:
+            return read_note_file(upload.name, upload.read())
+        except UnreadableNote as error:
+            paste.add_error("upload", str(error))
+            return None
+    text = paste.cleaned_data.get("text") or ""
+    if not text.strip():
+        paste.add_error("text", "Paste the note here first, then split it.")
+        return None
+    return text
+
+
+def _merge_parsed(text: str, details: dict[str, Any], points: list[dict[str, Any]]) -> None:
+    """Add the note's paragraphs as points; fill empty details from its header."""
+    parsed = parse_note(text)
+    if parsed.date and not details.get("date"):
+        details["date"] = parsed.date.isoformat()
+    if parsed.topic and not details.get("title"):
+        details["title"] = parsed.topic
+    if parsed.introduced_by and not details.get("introduced_by"):
+        details["introduced_by"] = parsed.introduced_by
+    # A blank point the page started with is replaced rather than kept.
+    points[:] = [point for point in points if any(point.get(f) for f in _POINT_FIELDS[2:])]
+    points.extend({"body": paragraph} for paragraph in parsed.points)
+
+
+def _typed_points(points: Any) -> list[dict[str, Any]]:
+    typed = []
+    for form in points.forms:
+        if form["DELETE"].value():
+            continue
+        values = {name: form[name].value() for name in _POINT_FIELDS}
+        values["themes"] = _join_accepted(values.get("themes") or "", form["accept"].value())
+        values["ORDER"] = form["ORDER"].value()
+        typed.append(values)
+    return sorted(typed, key=lambda point: _order_key(point.get("ORDER")))
+
+
+def _order_key(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("inf")
+
+
+def _join_accepted(themes: str, accepted: list[str] | None) -> str:
+    names = [name.strip() for name in themes.split(",") if name.strip()]
+    for name in accepted or []:
+        if name.lower() not in {n.lower() for n in names}:
+            names.append(name)
+    return ", ".join(names)
+
+
+def _initial_details(meeting: Meeting | None) -> dict[str, Any]:
+    if meeting is None:
+        return {}
+    return {
+        "date": meeting.date, "title": meeting.title, "introduced_by": meeting.introduced_by,
+        "introduced_by_user": meeting.introduced_by_user_id, "guest_names": meeting.guest_names,
+        "venue": meeting.venue, "attendees": list(meeting.attendees.values_list("pk", flat=True)),
+    }  # fmt: skip
+
+
+def _initial_points(meeting: Meeting | None) -> list[dict[str, Any]]:
+    if meeting is None:
+        return [{}]
+    return [
+        {"id": note.pk, "version": note.version, "heading": note.heading, "body": note.body,
+         "themes": ", ".join(theme.name for theme in note.themes.all())}
+        for note in meeting.notes.order_by("position").prefetch_related("themes")
+    ]  # fmt: skip
+
+
+def _show(request: HttpRequest, cell: Cell, meeting: Meeting | None,
+          details: Any = None, points: Any = None, *, paste: PasteForm | None = None,
+          preview: bool = False, status: int = 200) -> HttpResponse:  # fmt: skip
+    """Render the editor from bound forms (with errors) or from typed values."""
+    if not isinstance(details, MeetingDetailsForm):
+        details = MeetingDetailsForm(initial=details, instance=meeting, cell=cell)
+    if not hasattr(points, "forms"):
+        for position, point in enumerate(points, start=1):
+            point["ORDER"] = position
+        points = PointFormSet(initial=points, prefix=POINTS)
+    _add_suggestions(request, points, preview=preview)
+    context = {
+        "cell": cell, "meeting": meeting, "details": details, "points": points,
+        "paste": paste or PasteForm(), "preview": preview,
+        "record_version": meeting.version if meeting else None,
+    }  # fmt: skip
+    return render(request, "notes/editor.html", context, status=status)
+
+
+def _add_suggestions(request: HttpRequest, points: Any, *, preview: bool) -> None:
+    """Suggested themes (with the words that matched) and previews for each point."""
+    texts = [f"{form['heading'].value() or ''}\n{form['body'].value() or ''}" for form in
+             points.forms]  # fmt: skip
+    for form, suggestions in zip(points.forms, suggest_themes(request.user, texts), strict=True):
+        chosen = {n.strip().lower() for n in (form["themes"].value() or "").split(",")}
+        form.suggestions = [s for s in suggestions if s.theme.name.lower() not in chosen]
+        form.fields["accept"].choices = [(s.theme.name, s.theme.name) for s in form.suggestions]
+        if preview:
+            form.preview = render_markdown(form["body"].value() or "")
+
+
+@login_required
+@require_POST
+def meeting_status(request: HttpRequest, slug: str, pk: int, status: str) -> HttpResponse:
+    meeting = get_editable_meeting(request.user, slug, pk)
+    version = VersionForm(request.POST)
+    if not version.is_valid() or version.cleaned_data["record_version"] != meeting.version:
+        messages.error(request, "The meeting changed since you opened it; check it and try again.")
+        return redirect(meeting)
+    set_status(meeting, status)
+    if status == MeetingStatus.PUBLISHED:
+        messages.success(request, "Published: the meeting is now visible to its readers.")
+    else:
+        messages.success(request, "Back to draft: only facilitators and staff can see it now.")
+    return redirect(meeting)

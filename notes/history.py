@@ -1,0 +1,129 @@
+"""A meeting's history: every saved version of it and its points, with differences."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_POST, require_safe
+
+from cells.access import get_editable_meeting
+from cells.models import Meeting
+from notes.models import Note
+from notes.services import restore_meeting_version, restore_note_version
+
+ENTRIES_PER_PAGE = 30
+_MEETING_FIELDS = {"date": "Date", "title": "Topic", "introduced_by": "Introduced by",
+                   "venue": "Where", "guest_names": "Guests", "status": "Status"}  # fmt: skip
+_NOTE_FIELDS = {"position": "Position", "heading": "Heading", "body": "Text",
+                "theme_names": "Themes"}  # fmt: skip
+_KINDS = {"+": "added", "~": "changed", "-": "deleted"}
+
+
+@dataclass
+class Change:
+    label: str
+    diff: SafeString
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: Any
+    subject: str
+    kind: str
+    record: Any
+    changes: list[Change] = field(default_factory=list)
+    restorable: bool = False
+    is_note: bool = False
+
+
+def word_diff(old: str, new: str) -> SafeString:
+    """Words removed in <del>, added in <ins>; everything escaped."""
+    old_words, new_words = str(old).split(), str(new).split()
+    parts = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape(" ".join(old_words[a1:a2])))
+            continue
+        if a2 > a1:
+            parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
+        if b2 > b1:
+            parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
+    return mark_safe(" ".join(parts))  # noqa: S308 - every word escaped above
+
+
+def _changes(previous: Any, record: Any, fields: dict[str, str]) -> list[Change]:
+    changes = []
+    for name, label in fields.items():
+        new = getattr(record, name)
+        old = getattr(previous, name) if previous is not None else ""
+        if previous is None or old != new:
+            changes.append(Change(label, word_diff(old if previous else "", new)))
+    return changes
+
+
+def _entries(meeting: Meeting) -> list[Entry]:
+    entries = []
+    previous = None
+    for record in meeting.history.select_related("history_user").order_by("history_date"):
+        changes = _changes(previous, record, _MEETING_FIELDS)
+        if changes or previous is None:
+            entries.append(Entry(record.history_date, record.history_user, "Meeting details",
+                                 _KINDS[record.history_type], record, changes,
+                                 restorable=previous is not None))  # fmt: skip
+        previous = record
+    existing = set(meeting.notes.values_list("pk", flat=True))
+    records = Note.history.filter(meeting_id=meeting.pk).select_related("history_user")
+    previous_of: dict[int, Any] = {}
+    for record in records.order_by("id", "history_date", "history_id"):
+        before = previous_of.get(record.id)
+        kind = _KINDS[record.history_type]
+        changes = [] if kind == "deleted" else _changes(before, record, _NOTE_FIELDS)
+        if changes or kind != "changed":
+            restorable = record.id not in existing if kind == "deleted" else before is not None
+            entries.append(Entry(record.history_date, record.history_user,
+                                 f"Point {record.position}", kind, record, changes,
+                                 restorable=restorable, is_note=True))  # fmt: skip
+        previous_of[record.id] = before if kind == "deleted" else record
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+@login_required
+@require_safe
+def meeting_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_editable_meeting(request.user, slug, pk)
+    page = Paginator(_entries(meeting), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "notes/history.html", {"meeting": meeting, "page": page})
+
+
+@login_required
+@require_POST
+def note_restore(request: HttpRequest, slug: str, pk: int, history_id: int) -> HttpResponse:
+    meeting = get_editable_meeting(request.user, slug, pk)
+    record = get_object_or_404(Note.history.filter(meeting_id=meeting.pk), history_id=history_id)
+    note = restore_note_version(meeting, record)
+    messages.success(request, f"Point {note.position} is back as it was on "
+                              f"{record.history_date:%-d %B %Y at %H:%M}.")  # fmt: skip
+    return redirect(note.get_absolute_url())
+
+
+@login_required
+@require_POST
+def meeting_restore(request: HttpRequest, slug: str, pk: int, history_id: int) -> HttpResponse:
+    meeting = get_editable_meeting(request.user, slug, pk)
+    record = get_object_or_404(meeting.history.all(), history_id=history_id)
+    restore_meeting_version(meeting, record)
+    messages.success(request, "The meeting's details are back as they were.")
+    return redirect(meeting)

@@ -1,0 +1,49 @@
+"""Reading uploaded note files (.txt, .md, .docx) into plain text."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import PurePath
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+WORD_SUFFIXES = {".docx"}
+ACCEPTED = sorted(TEXT_SUFFIXES | WORD_SUFFIXES)
+
+
+class UnreadableNote(ValueError):
+    """The file cannot be read as a note; the message says why, for the user."""
+
+
+def read_note_file(name: str, data: bytes) -> str:
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in TEXT_SUFFIXES | WORD_SUFFIXES:
+        raise UnreadableNote(f"“{name}” is not a note file: upload a .txt, .md or .docx file.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UnreadableNote(f"“{name}” is larger than 5 MB, too big for one meeting's note.")
+    text = _read_word(name, data) if suffix in WORD_SUFFIXES else _read_text(name, data)
+    if not text.strip():
+        raise UnreadableNote(f"“{name}” has no text in it.")
+    return text
+
+
+def _read_text(name: str, data: bytes) -> str:
+    if b"\x00" in data:
+        raise UnreadableNote(f"“{name}” is not a text file.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Notes saved from older Windows editors.
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_word(name: str, data: bytes) -> str:
+    import docx  # imported here: only uploads of Word files need it
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise UnreadableNote(f"“{name}” could not be read as a Word document.") from error
+    # Each Word paragraph becomes a paragraph of the note.
+    return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())

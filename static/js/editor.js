@@ -1,0 +1,61 @@
+// Enhancements for the meeting editor; the page works fully without them.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-editor]");
+  if (!form) return;
+  var options = document.getElementById("theme-options");
+  var changed = false;
+
+  // Warn before leaving with unsaved typing.
+  form.addEventListener("input", function () { changed = true; });
+  form.addEventListener("submit", function () { changed = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (changed) { event.preventDefault(); event.returnValue = ""; }
+  });
+
+  function parts(value) {
+    return value.split(",").map(function (p) { return p.trim(); }).filter(Boolean);
+  }
+
+  // Theme autocomplete: offer "earlier, themes, <match>" for the last theme typed.
+  var timer = null;
+  function complete(input) {
+    var all = input.value.split(",");
+    var typed = all.pop().trim();
+    var before = all.map(function (p) { return p.trim(); }).filter(Boolean);
+    if (typed.length < 2) { options.replaceChildren(); return; }
+    fetch("/api/themes/?q=" + encodeURIComponent(typed), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : { themes: [] }; })
+      .then(function (data) {
+        options.replaceChildren.apply(options, data.themes.map(function (theme) {
+          var option = document.createElement("option");
+          option.value = before.concat([theme.name]).join(", ");
+          option.label = theme.name + " (" + theme.uses + ")";
+          return option;
+        }));
+      })
+      .catch(function () { options.replaceChildren(); });
+  }
+  form.querySelectorAll("[data-theme-input]").forEach(function (input) {
+    input.setAttribute("list", "theme-options");
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { complete(input); }, 150);
+    });
+  });
+
+  // Ticking a suggestion adds the theme to the point's themes at once.
+  form.querySelectorAll("[data-suggestions-for]").forEach(function (group) {
+    var input = document.getElementById(group.getAttribute("data-suggestions-for"));
+    group.addEventListener("change", function (event) {
+      var box = event.target;
+      if (!input || box.type !== "checkbox") return;
+      var names = parts(input.value);
+      var lower = names.map(function (n) { return n.toLowerCase(); });
+      var index = lower.indexOf(box.value.toLowerCase());
+      if (box.checked && index === -1) names.push(box.value);
+      if (!box.checked && index !== -1) names.splice(index, 1);
+      input.value = names.join(", ");
+    });
+  });
+})();

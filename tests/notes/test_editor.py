@@ -1,0 +1,405 @@
+"""The meeting editor: who may use it, saving, splitting, importing, errors, conflicts."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Callable
+from typing import Any
+
+import docx
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cells.models import Meeting, MeetingStatus
+from notes.models import Note, Theme
+from tests.conftest import PERSONAS, World, can_edit, can_read
+
+NOTE = (
+    "Note of Better Way cell discussion, Private cell, 3 March 2019\n\n"
+    "The topic of discussion was listening to residents and it was introduced by Dana "
+    "Whitfield who said that councils hear complaints but rarely ask questions.\n\n"
+    "One example was a housing team whose leaders spent a week knocking on doors.\n\n"
+    "The group suggested that the network shares door-knocking guides.\n"
+)
+
+
+def new_url(cell_slug: str = "private-cell") -> str:
+    return reverse("notes:meeting_new", kwargs={"slug": cell_slug})
+
+
+def edit_url(meeting: Meeting) -> str:
+    return reverse("notes:meeting_edit", kwargs={"slug": meeting.cell.slug, "pk": meeting.pk})
+
+
+def meeting_url(name: str, meeting: Meeting, history_id: int) -> str:
+    kwargs = {"slug": meeting.cell.slug, "pk": meeting.pk, "history_id": history_id}
+    return reverse(name, kwargs=kwargs)
+
+
+def editor_data(points: list[dict[str, Any]], action: str = "save", version: int | None = None,
+                **details: Any) -> dict[str, Any]:  # fmt: skip
+    data: dict[str, Any] = {
+        "action": action, "date": "2019-03-03", "title": "Listening to residents",
+        "introduced_by": "Dana Whitfield", "introduced_by_user": "", "guest_names": "",
+        "venue": "Online", "points-TOTAL_FORMS": len(points), "points-INITIAL_FORMS": 0,
+        "points-MIN_NUM_FORMS": 0, "points-MAX_NUM_FORMS": 1000,
+    }  # fmt: skip
+    data.update(details)
+    if version is not None:
+        data["record_version"] = version
+    for index, point in enumerate(points):
+        prefix = f"points-{index}-"
+        data[prefix + "ORDER"] = point.get("order", index + 1)
+        for name in ["id", "version", "heading", "body", "themes"]:
+            data[prefix + name] = point.get(name, "")
+        if point.get("delete"):
+            data[prefix + "DELETE"] = "on"
+        if point.get("accept"):
+            data[prefix + "accept"] = point["accept"]
+    return data
+
+
+def existing_points(meeting: Meeting) -> list[dict[str, Any]]:
+    return [
+        {"id": note.pk, "version": note.version, "heading": note.heading, "body": note.body,
+         "themes": ", ".join(note.themes.names())}
+        for note in meeting.notes.order_by("position")
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def facilitator(client: Any, world: World) -> Any:
+    client.force_login(world.users["facilitator"])
+    return client
+
+
+# Who may do what -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("visibility", ["public", "network", "private"])
+def test_only_facilitators_and_staff_open_the_new_meeting_page(
+    login: Callable[[str], Any], world: World, persona: str, visibility: str
+) -> None:
+    response = login(persona).get(new_url(f"{visibility}-cell"))
+    if persona == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif can_edit(persona, visibility):
+        assert response.status_code == 200
+    else:
+        # Visible but not theirs: 403; hidden: 404, so its existence does not leak.
+        readable = can_read(persona, visibility, "published")
+        assert response.status_code == (403 if readable else 404)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("status", ["published", "draft"])
+def test_only_facilitators_and_staff_edit_publish_or_see_history(
+    login: Callable[[str], Any], world: World, persona: str, status: str
+) -> None:
+    meeting = world.meetings[("private", status)]
+    client = login(persona)
+    kwargs = {"slug": meeting.cell.slug, "pk": meeting.pk}
+    urls = {
+        "get": [edit_url(meeting), reverse("notes:meeting_history", kwargs=kwargs)],
+        "post": [reverse("notes:meeting_publish", kwargs=kwargs),
+                 reverse("notes:meeting_unpublish", kwargs=kwargs), edit_url(meeting)],
+    }  # fmt: skip
+    for method, targets in urls.items():
+        for url in targets:
+            response = getattr(client, method)(url, {"record_version": meeting.version})
+            if persona == "anonymous":
+                assert response.status_code == 302, url
+            elif can_edit(persona, "private"):
+                assert response.status_code in {200, 302, 400}, url
+            else:
+                expected = 403 if can_read(persona, "private", status) else 404
+                assert response.status_code == expected, (url, persona)
+    meeting.refresh_from_db()
+    if not can_edit(persona, "private"):
+        assert meeting.status == status  # nothing changed
+
+
+def test_member_sees_no_edit_controls_and_facilitator_does(
+    login: Callable[[str], Any], world: World
+) -> None:
+    meeting = world.meetings[("private", "published")]
+    assert "Edit the meeting" not in login("member").get(meeting.get_absolute_url()).text
+    assert "Record a new meeting" not in login("member").get(meeting.cell.get_absolute_url()).text
+    page = login("facilitator").get(meeting.get_absolute_url()).text
+    assert "Edit the meeting" in page and "Unpublish" in page and "History" in page
+    assert "Record a new meeting" in login("facilitator").get(meeting.cell.get_absolute_url()).text
+
+
+def test_inactive_cell_takes_no_new_meetings(facilitator: Any, world: World) -> None:
+    cell = world.cells["private"]
+    cell.is_active = False
+    cell.save()
+    assert facilitator.get(new_url()).status_code == 403
+    assert "Record a new meeting" not in facilitator.get(cell.get_absolute_url()).text
+
+
+# Recording a meeting ---------------------------------------------------------
+
+
+def test_facilitator_saves_a_new_meeting_as_a_draft(facilitator: Any, world: World) -> None:
+    member = world.users["member"]
+    data = editor_data(
+        [{"heading": "Door knocking", "body": "A week of *knocking*.",
+          "themes": "Listening, trust"},
+         {"body": "Share the guides.", "themes": "listening"}],
+        attendees=[member.pk], guest_names="Priya Shah",
+    )  # fmt: skip
+    response = facilitator.post(new_url(), data)
+    meeting = Meeting.objects.get(title="Listening to residents")
+    assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
+    assert meeting.status == MeetingStatus.DRAFT
+    assert meeting.created_by == world.users["facilitator"]
+    assert list(meeting.attendees.all()) == [member]
+    notes = list(meeting.notes.order_by("position"))
+    assert [note.body for note in notes] == ["A week of *knocking*.", "Share the guides."]
+    assert notes[0].heading == "Door knocking"
+    assert notes[0].theme_names == "Listening, trust"
+    # "listening" reused the theme created a moment before, whatever the case.
+    assert Theme.objects.filter(name__iexact="listening").count() == 1
+    assert notes[1].themes.get().name == "Listening"
+
+
+def test_save_and_publish_makes_it_readable(
+    facilitator: Any, login: Callable[[str], Any], world: World
+) -> None:
+    facilitator.post(new_url(), editor_data([{"body": "Published point."}], action="publish"))
+    meeting = Meeting.objects.get(title="Listening to residents")
+    assert meeting.status == MeetingStatus.PUBLISHED and meeting.published_at
+    assert login("member").get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_publish_and_unpublish_buttons(facilitator: Any, world: World) -> None:
+    meeting = world.meetings[("private", "draft")]
+    kwargs = {"slug": meeting.cell.slug, "pk": meeting.pk}
+    facilitator.post(reverse("notes:meeting_publish", kwargs=kwargs),
+                     {"record_version": meeting.version})  # fmt: skip
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PUBLISHED
+    # A stale page's button changes nothing.
+    facilitator.post(reverse("notes:meeting_unpublish", kwargs=kwargs), {"record_version": 1})
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PUBLISHED
+    facilitator.post(reverse("notes:meeting_unpublish", kwargs=kwargs),
+                     {"record_version": meeting.version})  # fmt: skip
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.DRAFT
+
+
+def test_pasted_note_splits_into_points_for_confirmation(facilitator: Any, world: World) -> None:
+    data = editor_data([{}], action="split", date="", title="", introduced_by="", text=NOTE)
+    response = facilitator.post(new_url(), data)
+    assert response.status_code == 200
+    assert not Meeting.objects.filter(title__icontains="residents").exists()  # nothing saved
+    points = response.context["points"]
+    assert [form.initial["body"][:30] for form in points.forms] == [
+        "The topic of discussion was li", "One example was a housing team",
+        "The group suggested that the n",
+    ]  # fmt: skip
+    details = response.context["details"]
+    assert details.initial["date"] == "2019-03-03"
+    assert details.initial["title"] == "Listening to residents"
+    assert details.initial["introduced_by"] == "Dana Whitfield"
+
+
+def test_theme_suggestions_explain_which_words_matched(facilitator: Any, world: World) -> None:
+    Theme.objects.create(
+        name="leadership", slug="leadership-2", keywords="leader"
+    ) if False else None
+    theme = Theme.objects.get(name="leadership")
+    theme.keywords = "leader, leading"
+    theme.save()
+    data = editor_data([{"body": "Its leaders knocked on doors."}], action="preview")
+    response = facilitator.post(new_url(), data)
+    form = response.context["points"].forms[0]
+    assert [s.theme.name for s in form.suggestions] == ["leadership"]
+    assert form.suggestions[0].matched_words == ["leaders"]
+    assert "because the text says “leaders”" in response.text
+
+
+def test_accepting_a_suggestion_without_javascript_adds_the_theme(
+    facilitator: Any, world: World
+) -> None:
+    data = editor_data(
+        [{"body": "Leadership matters.", "themes": "trust", "accept": ["leadership"]}]
+    )
+    facilitator.post(new_url(), data)
+    note = Note.objects.get(body="Leadership matters.")
+    assert note.theme_names == "leadership, trust"
+
+
+def test_preview_renders_markdown_safely_and_saves_nothing(facilitator: Any, world: World) -> None:
+    body = "**Bold** <script>alert(1)</script> [x](javascript:alert(1))"
+    response = facilitator.post(new_url(), editor_data([{"body": body}], action="preview"))
+    preview = str(response.context["points"].forms[0].preview)
+    assert "<strong>Bold</strong>" in preview
+    assert "<script>" not in preview and "javascript:" not in preview
+    assert "&lt;script&gt;" in preview
+    assert not Meeting.objects.filter(title="Listening to residents").exists()
+
+
+def test_add_a_point_keeps_what_was_typed(facilitator: Any, world: World) -> None:
+    response = facilitator.post(new_url(), editor_data([{"body": "Typed."}], action="add"))
+    forms = response.context["points"].forms
+    assert len(forms) == 2 and forms[0].initial["body"] == "Typed."
+
+
+@pytest.mark.parametrize("suffix", ["txt", "md", "docx"])
+def test_uploaded_note_lands_in_the_split_step(facilitator: Any, world: World, suffix: str) -> None:
+    if suffix == "docx":
+        document = docx.Document()
+        for paragraph in NOTE.split("\n\n"):
+            document.add_paragraph(paragraph.strip())
+        buffer = io.BytesIO()
+        document.save(buffer)
+        content = buffer.getvalue()
+    else:
+        content = NOTE.encode()
+    data = editor_data([{}], action="import", date="", title="")
+    data["upload"] = SimpleUploadedFile(f"note.{suffix}", content)
+    response = facilitator.post(new_url(), data)
+    assert len(response.context["points"].forms) == 3
+    assert response.context["details"].initial["title"] == "Listening to residents"
+
+
+def test_a_malformed_upload_is_refused_and_keeps_the_typing(facilitator: Any, world: World) -> None:
+    data = editor_data([{"body": "Kept point."}], action="import")
+    data["upload"] = SimpleUploadedFile("note.docx", b"this is not a word file")
+    response = facilitator.post(new_url(), data)
+    assert "could not be read as a Word document" in response.text
+    assert response.context["points"].forms[0].initial["body"] == "Kept point."
+
+
+# Bad input keeps everything typed ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"date": (datetime.date.today() + datetime.timedelta(days=400)).isoformat()},
+         "more than a year ahead"),
+        ({"title": ""}, "This field is required"),
+        ({"points": [{"body": "x" * 2_000_000}]}, "at most 100,000 characters"),
+        ({"points": [{"body": "Fine.", "themes": "t" * 300}]}, "at most 100 characters"),
+        ({"points": []}, "A meeting needs at least one discussion point"),
+        ({"points": [{"heading": "Only a heading"}]}, "Write what was said"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_refused_with_a_message_and_kept(
+    facilitator: Any, world: World, change: dict[str, Any], message: str
+) -> None:
+    points = change.pop("points", [{"heading": "Kept heading", "body": "Kept body."}])
+    data = editor_data(points, **change)
+    data["guest_names"] = "Typed guest"
+    response = facilitator.post(new_url(), data)
+    assert response.status_code == 400
+    assert message in response.text
+    assert "Typed guest" in response.text
+    if points and points[0].get("heading") == "Kept heading":
+        assert "Kept body." in response.text
+    assert not Meeting.objects.filter(title="Listening to residents").exists()
+
+
+# Editing, conflicts and history ---------------------------------------------
+
+
+def test_edit_reorders_changes_and_deletes_points(facilitator: Any, world: World) -> None:
+    meeting = world.meetings[("private", "draft")]
+    first, second = existing_points(meeting)
+    first.update(order=2, body="First, changed.")
+    second.update(order=1)
+    added = {"body": "A new third point.", "order": 3}
+    response = facilitator.post(edit_url(meeting), editor_data(
+        [first, second, added], version=meeting.version, title=meeting.title))  # fmt: skip
+    assert response.status_code == 302
+    bodies = list(meeting.notes.order_by("position").values_list("body", flat=True))
+    assert bodies == [second["body"], "First, changed.", "A new third point."]
+    meeting.refresh_from_db()
+    assert meeting.version == 2
+    # Deleting the new point; its history keeps it.
+    points = existing_points(meeting)
+    points[2]["delete"] = True
+    facilitator.post(edit_url(meeting), editor_data(points, version=meeting.version,
+                                                    title=meeting.title))  # fmt: skip
+    assert meeting.notes.count() == 2
+    assert Note.history.filter(body="A new third point.", history_type="-").exists()
+
+
+def test_a_stale_edit_is_refused_and_shows_both_texts(facilitator: Any, world: World) -> None:
+    meeting = world.meetings[("private", "draft")]
+    mine = existing_points(meeting)
+    stale_version = meeting.version
+    # Someone else saves first.
+    theirs = existing_points(meeting)
+    theirs[0]["body"] = "Their words."
+    facilitator.post(edit_url(meeting), editor_data(theirs, version=stale_version,
+                                                    title=meeting.title))  # fmt: skip
+    mine[0]["body"] = "My words."
+    response = facilitator.post(edit_url(meeting), editor_data(mine, version=stale_version,
+                                                               title=meeting.title))  # fmt: skip
+    assert response.status_code == 409
+    assert "My words." in response.text and "Their words." in response.text
+    assert meeting.notes.get(position=1).body == "Their words."
+
+
+def test_an_edit_from_before_an_admin_change_to_a_point_is_refused(
+    facilitator: Any, world: World
+) -> None:
+    meeting = world.meetings[("private", "draft")]
+    points = existing_points(meeting)
+    Note.objects.filter(pk=points[0]["id"]).update(version=points[0]["version"] + 1)
+    response = facilitator.post(edit_url(meeting), editor_data(points, version=meeting.version,
+                                                               title=meeting.title))  # fmt: skip
+    assert response.status_code == 409
+
+
+def test_history_shows_differences_and_restores_a_version(facilitator: Any, world: World) -> None:
+    meeting = world.meetings[("private", "draft")]
+    points = existing_points(meeting)
+    original = points[0]["body"]
+    points[0]["body"] = original.replace("local councils", "parish councils")
+    facilitator.post(edit_url(meeting), editor_data(points, version=meeting.version,
+                                                    title=meeting.title))  # fmt: skip
+    history_url = reverse("notes:meeting_history",
+                          kwargs={"slug": meeting.cell.slug, "pk": meeting.pk})  # fmt: skip
+    page = facilitator.get(history_url)
+    assert "<del>local</del> <ins>parish</ins>" in page.text
+    entry = next(e for e in page.context["page"] if e.is_note and e.kind == "added"
+                 and e.record.position == 1)  # fmt: skip
+    facilitator.post(meeting_url("notes:note_restore", meeting, entry.record.history_id))
+    assert meeting.notes.get(position=1).body == original
+
+
+def test_a_deleted_point_can_be_restored(facilitator: Any, world: World) -> None:
+    meeting = world.meetings[("private", "draft")]
+    points = existing_points(meeting)
+    deleted_body = points[1]["body"]
+    points[1]["delete"] = True
+    facilitator.post(edit_url(meeting), editor_data(points, version=meeting.version,
+                                                    title=meeting.title))  # fmt: skip
+    assert not meeting.notes.filter(body=deleted_body).exists()
+    record = Note.history.get(body=deleted_body, history_type="-")
+    facilitator.post(meeting_url("notes:note_restore", meeting, record.history_id))
+    restored = meeting.notes.get(body=deleted_body)
+    assert restored.theme_names == "leadership"
+    assert list(restored.themes.names()) == ["leadership"]
+
+
+def test_restoring_meeting_details(facilitator: Any, world: World) -> None:
+    meeting = world.meetings[("private", "draft")]
+    old_title = meeting.title
+    points = existing_points(meeting)
+    facilitator.post(
+        edit_url(meeting), editor_data(points, version=meeting.version, title="Renamed")
+    )
+    record = meeting.history.filter(title=old_title).earliest()
+    facilitator.post(meeting_url("notes:meeting_restore", meeting, record.history_id))
+    meeting.refresh_from_db()
+    assert meeting.title == old_title

@@ -74,24 +74,34 @@ def _changes(previous: Any, record: Any, fields: dict[str, str]) -> list[Change]
 
 
 def _entries(meeting: Meeting) -> list[Entry]:
+    """Every version, newest first; each restorable unless it is what stands now."""
     entries = []
     previous = None
-    for record in meeting.history.select_related("history_user").order_by("history_date"):
+    meeting_records = list(meeting.history.select_related("history_user").order_by("history_date"))
+    for record in meeting_records:
         changes = _changes(previous, record, _MEETING_FIELDS)
         if changes or previous is None:
             entries.append(Entry(record.history_date, record.history_user, "Meeting details",
                                  _KINDS[record.history_type], record, changes,
-                                 restorable=previous is not None))  # fmt: skip
+                                 restorable=record is not meeting_records[-1]))  # fmt: skip
         previous = record
     existing = set(meeting.notes.values_list("pk", flat=True))
-    records = Note.history.filter(meeting_id=meeting.pk).select_related("history_user")
+    records = list(
+        Note.history.filter(meeting_id=meeting.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    latest = {record.id: record for record in records}
     previous_of: dict[int, Any] = {}
-    for record in records.order_by("id", "history_date", "history_id"):
+    for record in records:
         before = previous_of.get(record.id)
         kind = _KINDS[record.history_type]
         changes = [] if kind == "deleted" else _changes(before, record, _NOTE_FIELDS)
         if changes or kind != "changed":
-            restorable = record.id not in existing if kind == "deleted" else before is not None
+            if kind == "deleted":
+                restorable = record.id not in existing
+            else:
+                restorable = record.id in existing and record is not latest[record.id]
             entries.append(Entry(record.history_date, record.history_user,
                                  f"Point {record.position}", kind, record, changes,
                                  restorable=restorable, is_note=True))  # fmt: skip

@@ -403,3 +403,20 @@ def test_restoring_meeting_details(facilitator: Any, world: World) -> None:
     facilitator.post(meeting_url("notes:meeting_restore", meeting, record.history_id))
     meeting.refresh_from_db()
     assert meeting.title == old_title
+
+
+def test_history_offers_restore_only_where_it_changes_something(
+    facilitator: Any, world: World
+) -> None:
+    meeting = world.meetings[("private", "draft")]
+    points = existing_points(meeting)
+    points[0]["body"] = "Changed once."
+    facilitator.post(edit_url(meeting), editor_data(points, version=meeting.version,
+                                                    title=meeting.title))  # fmt: skip
+    history_url = reverse("notes:meeting_history",
+                          kwargs={"slug": meeting.cell.slug, "pk": meeting.pk})  # fmt: skip
+    entries = list(facilitator.get(history_url).context["page"])
+    first_point = [e for e in entries if e.is_note and e.record.id == points[0]["id"]]
+    assert [(e.kind, e.restorable) for e in first_point] == [("changed", False), ("added", True)]
+    untouched = [e for e in entries if e.is_note and e.record.id == points[1]["id"]]
+    assert [(e.kind, e.restorable) for e in untouched] == [("added", False)]

@@ -110,9 +110,12 @@ class Command(BaseCommand):
             meeting.attendees.set([people[username] for username in spec["attendees"]])
             author = meeting.created_by
             for position, (heading, body, theme_names) in enumerate(spec["points"], start=1):
+                # Theme names set up front, so the first history entry has them.
+                names = ", ".join(sorted(theme_names, key=str.lower))
                 note = Note.objects.create(
-                    meeting=meeting, position=position, heading=heading, body=body, author=author
-                )
+                    meeting=meeting, position=position, heading=heading, body=body,
+                    author=author, theme_names=names,
+                )  # fmt: skip
                 note.themes.set([themes[name] for name in theme_names])
                 created["notes"] += 1
         return created

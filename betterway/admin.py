@@ -1,7 +1,19 @@
+"""The people admin: superusers manage everything; network admins only names and cells."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from betterway.models import User
+
+# Fields only superusers may change: who is staff or superuser, and what they may do.
+PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
 @admin.register(User)
@@ -22,3 +34,21 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_display = ("username", "display_name", "email", "is_staff", "is_active", "last_login")
     search_fields = ("username", "display_name", "first_name", "last_name", "email")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        users = super().get_queryset(request)
+        # Network admins never see, let alone change, a superuser's account.
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return readonly
+        return (*readonly, *PRIVILEGE_FIELDS, "last_login", "date_joined")
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        if not request.user.is_superuser:
+            raise PermissionDenied("Only superusers set passwords.")
+        return super().user_change_password(request, id, form_url)

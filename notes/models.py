@@ -81,6 +81,20 @@ class Theme(TagBase):
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
 
+class ThemeAlias(models.Model):
+    """An old address of a theme (after a rename or a merge), kept so links still work."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "theme aliases"
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.theme.slug}"
+
+
 class NoteQuerySet(models.QuerySet["Note"]):
     def visible_to(self, user: AnyUser) -> NoteQuerySet:
         condition = visible_notes_q(user)

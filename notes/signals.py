@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.dispatch import receiver
 
-from notes.models import Note, TaggedNote, Theme
+from notes.models import Note, TaggedNote, Theme, ThemeAlias
 
 
 @receiver(m2m_changed, sender=TaggedNote)
@@ -39,3 +39,22 @@ def _theme_saved(sender: type, instance: Theme, created: bool, **_: Any) -> None
     if not created:
         # A rename must reach the search vector of every note on the theme.
         Note.objects.filter(tagged_items__tag=instance).refresh_theme_names()
+
+
+@receiver(pre_save, sender=Theme)
+def _keep_old_address(sender: type, instance: Theme, **_: Any) -> None:
+    """A theme whose slug changes keeps its old address as an alias."""
+    if instance.pk is None:
+        return
+    old_slug = Theme.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    if old_slug and old_slug != instance.slug:
+        ThemeAlias.objects.filter(slug=instance.slug).delete()  # the new slug is live again
+        ThemeAlias.objects.update_or_create(slug=old_slug, defaults={"theme": instance})
+
+
+@receiver(post_migrate)
+def _network_admin_group(sender: Any, **kwargs: Any) -> None:
+    if getattr(sender, "name", "") == "notes":
+        from notes.permissions import ensure_network_admin_group
+
+        ensure_network_admin_group()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cells.models import MeetingStatus
-from notes import editor, feeds, history, views
+from notes import editor, history, views
 
 app_name = "notes"
 
@@ -10,7 +10,7 @@ MEETING = "cells/<slug:slug>/meetings/<int:pk>/"
 urlpatterns = [
     path("themes/", views.theme_index, name="theme_index"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
-    path("themes/<slug:slug>/feed/", feeds.ThemeFeed(), name="theme_feed"),
+    path("themes/<slug:slug>/feed/", views.theme_feed, name="theme_feed"),
     path("search/", views.search, name="search"),
     path("api/themes/", views.theme_autocomplete, name="theme_autocomplete"),
     path(MEETING + "markdown/", views.meeting_markdown, name="meeting_markdown"),

@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from cells.access import get_visible_meeting
 from cells.models import Meeting
 from notes.charts import month_chart
+from notes.feeds import ThemeFeed
 from notes.forms import SearchForm
-from notes.models import Note, Theme
+from notes.models import Note, Theme, ThemeAlias
 from notes.search import (
     Criteria,
     add_snippets,
@@ -49,9 +50,22 @@ def theme_index(request: HttpRequest) -> HttpResponse:
     return render(request, "notes/theme_index.html", context)
 
 
+def _renamed(request: HttpRequest, slug: str) -> Theme | None:
+    """The theme an old address (from a rename or a merge) now belongs to, if readable."""
+    alias = ThemeAlias.objects.filter(slug=slug).first()
+    if alias is None:
+        return None
+    return Theme.objects.visible_to(request.user).filter(pk=alias.theme_id).first()
+
+
 @require_safe
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    theme = get_object_or_404(Theme.objects.visible_to(request.user), slug=slug)
+    theme = Theme.objects.visible_to(request.user).filter(slug=slug).first()
+    if theme is None:
+        moved = _renamed(request, slug)
+        if moved is None:
+            raise Http404("No such theme.")
+        return redirect(moved, permanent=True)
     notes = Note.objects.visible_to(request.user).filter(tagged_items__tag=theme)
     page = Paginator(notes.newest_first().for_listing(), POINTS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -138,3 +152,15 @@ def theme_autocomplete(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"themes": [{"name": t.name, "slug": t.slug, "uses": t.uses} for t in themes]}
     )
+
+
+_theme_feed = ThemeFeed()
+
+
+def theme_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The theme's Atom feed; an old address redirects to the feed's new one."""
+    if not Theme.objects.visible_to(request.user).filter(slug=slug).exists():
+        moved = _renamed(request, slug)
+        if moved is not None:
+            return redirect("notes:theme_feed", slug=moved.slug, permanent=True)
+    return _theme_feed(request, slug=slug)

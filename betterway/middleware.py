@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
 
 
 class ContentSecurityPolicyMiddleware:
@@ -20,5 +22,14 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        policy = (
+            settings.ADMIN_CONTENT_SECURITY_POLICY
+            if request.path.startswith(self.admin_prefix)
+            else settings.CONTENT_SECURITY_POLICY
+        )
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response
+
+    @cached_property
+    def admin_prefix(self) -> str:
+        return reverse("admin:index")

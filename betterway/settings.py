@@ -189,6 +189,9 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
+# Django admin's widgets (select2 autocomplete, calendars) write style
+# attributes; the admin alone may use them. Scripts stay 'self' only.
+ADMIN_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY + "; style-src-attr 'unsafe-inline'"
 
 LOGGING = {
     "version": 1,

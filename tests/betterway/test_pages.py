@@ -69,6 +69,15 @@ def test_pages_send_a_strict_content_security_policy(client: Any, db: None) -> N
     assert "frame-ancestors 'none'" in policy
 
 
+def test_only_the_admin_allows_style_attributes_and_never_inline_script(
+    client: Any, db: None
+) -> None:
+    admin_policy = client.get("/admin/login/")["Content-Security-Policy"]
+    assert "style-src-attr 'unsafe-inline'" in admin_policy
+    assert "script-src 'self';" in admin_policy
+    assert "style-src-attr" not in client.get(reverse("home"))["Content-Security-Policy"]
+
+
 def test_unknown_pages_answer_a_helpful_404(client: Any, db: None) -> None:
     response = client.get("/no/such/page/")
     assert response.status_code == 404

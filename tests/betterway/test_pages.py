@@ -90,3 +90,9 @@ def test_pages_refuse_to_be_written_to(world: World, client: Any) -> None:
     meeting = world.meetings[("public", "published")]
     for url in [reverse("home"), reverse("cells:list"), meeting.get_absolute_url()]:
         assert client.post(url).status_code == 405
+
+
+def test_favicon_ico_redirects_to_the_site_icon(client: Any, db: None) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

@@ -32,7 +32,8 @@ from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PGDATA = Path(os.environ.get("BETTERWAY_PGDATA") or BASE_DIR / ".pgdata").resolve()
-DATABASE = "betterway"
+# The database on the local server; `make bench` uses its own.
+DATABASE = os.environ.get("BETTERWAY_DATABASE") or "betterway"
 SUPERUSER = "postgres"
 # PostgreSQL refuses to run as root; as root the server runs as this account.
 UNPRIVILEGED_USER = "nobody"
@@ -224,6 +225,7 @@ def database_settings() -> dict[str, Any]:
     """Django DATABASES entry for the local server, starting it when needed."""
     if not is_running():
         start()
+    _ensure_database()
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": DATABASE,

@@ -7,6 +7,8 @@ that also drops ``javascript:`` links and event-handler attributes.
 
 from __future__ import annotations
 
+import threading
+
 import markdown as _markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -28,8 +30,19 @@ def _converter() -> _markdown.Markdown:
     return converter
 
 
+_local = threading.local()
+
+
+def _reused_converter() -> _markdown.Markdown:
+    """One converter per thread: building one costs more than converting a note."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = _converter()
+    return converter.reset()
+
+
 def render_markdown(text: str) -> SafeString:
-    html = _converter().convert(text or "")
+    html = _reused_converter().convert(text or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -166,6 +166,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# How long aggregate figures (theme counts, charts, related themes) are reused
+# before being counted again; they may be this many seconds old.
+STATS_CACHE_SECONDS = env_int("BETTERWAY_STATS_CACHE_SECONDS", 300)
+
+# The benchmark's one-query comparison page (/bench/baseline); off unless asked.
+BENCHMARK_VIEWS = env_bool("BETTERWAY_BENCHMARK_VIEWS", False)
+
 # Themes are matched whatever the case typed ("Leadership" is "leadership").
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -1,5 +1,6 @@
 """The one place that wires the apps together."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -21,3 +22,6 @@ urlpatterns = [
     path("", include("notes.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.append(path("bench/baseline", views.bench_baseline, name="bench_baseline"))

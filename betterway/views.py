@@ -17,12 +17,19 @@ RECENT_MEETINGS = 10
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    recent = (
+    recent = list(
         Meeting.objects.visible_to(request.user)
         .select_related("cell")
-        .annotate(point_count=Count("notes"))
         .order_by("-date", "-pk")[:RECENT_MEETINGS]
     )
+    # Counted for the shown meetings only, not grouped over every readable one.
+    counts = dict(
+        Meeting.objects.filter(pk__in=[m.pk for m in recent])
+        .annotate(n=Count("notes"))
+        .values_list("pk", "n")
+    )
+    for meeting in recent:
+        meeting.point_count = counts.get(meeting.pk, 0)
     memberships = (
         request.user.memberships.select_related("cell").order_by("cell__name")
         if request.user.is_authenticated
@@ -49,3 +56,10 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages without an icon link (the admin)."""
     # Resolved per request: the hashed name exists only after collectstatic.
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@require_safe
+def bench_baseline(request: HttpRequest) -> HttpResponse:
+    """The benchmark's yardstick: one query, one small template (see manage.py bench)."""
+    count = Meeting.objects.count()
+    return render(request, "betterway/bench_baseline.html", {"count": count})

@@ -22,7 +22,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramSimilarity,
 )
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -41,6 +41,11 @@ _DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))
 _MARK_START, _MARK_STOP = "\x02", "\x03"
 SIMILARITY_THRESHOLD = 0.3
 FACET_SIZE = 12
+# Ranking, counting and faceting every match of a word found in most notes
+# would take far longer than a reader waits. Results are drawn from the most
+# recently written matches, at most this many; the page says when it capped.
+CANDIDATES = 1000
+RESULTS_PER_PAGE = 20
 
 
 class SearchError(ValueError):
@@ -159,6 +164,31 @@ def matching_notes(user: AnyUser, criteria: Criteria) -> NoteQuerySet:
     if criteria.before:
         notes = notes.filter(meeting__date__lt=criteria.before)
     return notes
+
+
+@dataclass
+class Results:
+    page: Page
+    capped: bool
+    theme_facets: list[dict]
+    cell_facets: list[dict]
+
+
+def run_search(user: AnyUser, criteria: Criteria, page_number: str | None) -> Results:
+    """The page of results, the facets, and whether the candidates were capped.
+
+    One fast query picks the candidates (PostgreSQL walks notes newest first
+    and stops at the cap); ranking, counting and facets then touch only them.
+    """
+    matching = matching_notes(user, criteria)
+    ids = list(matching.order_by("-pk").values_list("pk", flat=True)[: CANDIDATES + 1])
+    capped = len(ids) > CANDIDATES
+    candidates = Note.objects.filter(pk__in=ids[:CANDIDATES])
+    page = Paginator(ordered(candidates, criteria).for_listing(), RESULTS_PER_PAGE).get_page(
+        page_number
+    )
+    add_snippets(page, criteria)
+    return Results(page, capped, theme_facets(candidates), cell_facets(candidates))
 
 
 def ordered(notes: NoteQuerySet, criteria: Criteria) -> NoteQuerySet:

@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 
-from cells.models import AnyUser
+from cells.models import AnyUser, cells_of, is_network_staff
 from notes.models import Note, TaggedNote, Theme, visible_notes_q
+
+
+def _reader_key(user: AnyUser) -> str:
+    """Readers who may read the same cells share cached figures."""
+    if is_network_staff(user):
+        return "all"
+    readable, facilitated = cells_of(user)
+    return hashlib.sha256(repr((readable, facilitated)).encode()).hexdigest()[:24]
+
+
+def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object) -> Any:
+    """Aggregate figures for this reader, reused for STATS_CACHE_SECONDS.
+
+    Counting across hundreds of thousands of points on every view is what
+    makes theme pages slow; these figures may be a few minutes old.
+    """
+    if settings.STATS_CACHE_SECONDS <= 0:
+        return compute()
+    key = ":".join(["stats", name, _reader_key(user), *map(str, parts)])
+    return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
 
 
 def _visible_tagged(user: AnyUser) -> object:
@@ -27,6 +52,17 @@ def related_themes(
     """
     if not theme_ids:
         return {}
+    top = cached(user, "related", lambda: _related_pairs(user, theme_ids, limit),
+                 *sorted(theme_ids), limit)  # fmt: skip
+    wanted = {tag_id for rows in top.values() for tag_id, _ in rows}
+    themes = Theme.objects.in_bulk(wanted)
+    return {
+        source: [(themes[tag_id], count) for tag_id, count in rows if tag_id in themes]
+        for source, rows in top.items()
+    }
+
+
+def _related_pairs(user: AnyUser, theme_ids: list[int], limit: int) -> dict[int, list]:
     pairs = (
         _visible_tagged(user)
         .annotate(source=F("content_object__tagged_items__tag_id"))
@@ -40,11 +76,7 @@ def related_themes(
     for row in pairs:
         if len(top[row["source"]]) < limit:
             top[row["source"]].append((row["tag_id"], row["count"]))
-    wanted = {tag_id for rows in top.values() for tag_id, _ in rows}
-    themes = Theme.objects.in_bulk(wanted)
-    return {
-        source: [(themes[tag_id], count) for tag_id, count in rows] for source, rows in top.items()
-    }
+    return dict(top)
 
 
 def cells_discussing(notes: object) -> list[dict]:
@@ -75,3 +107,10 @@ def top_themes_of_cell(user: AnyUser, cell_id: int, limit: int = 10) -> list[The
         .annotate(point_count=Count("tagged_notes"))
         .order_by("-point_count", "name")[:limit]
     )
+
+
+def theme_counts(user: AnyUser) -> list[tuple[int, str, int]]:
+    """(id, name, readable points) of every theme the user may see; cached."""
+    return cached(user, "theme-counts", lambda: list(
+        Theme.objects.with_point_counts(user).values_list("pk", "name", "point_count")
+    ))  # fmt: skip

@@ -16,17 +16,15 @@ from notes.charts import month_chart
 from notes.feeds import ThemeFeed
 from notes.forms import SearchForm
 from notes.models import Note, Theme, ThemeAlias
-from notes.search import (
-    Criteria,
-    add_snippets,
-    cell_facets,
-    matching_notes,
-    ordered,
-    similar_themes,
-    theme_facets,
-)
+from notes.search import Criteria, run_search, similar_themes
 from notes.suggestions import suggestable_themes
-from notes.themes import cells_discussing, points_per_month, related_themes
+from notes.themes import (
+    cached,
+    cells_discussing,
+    points_per_month,
+    related_themes,
+    theme_counts,
+)
 
 THEMES_PER_PAGE = 60
 POINTS_PER_PAGE = 20
@@ -38,14 +36,23 @@ THEME_SORTS = {"name": "by name", "count": "most discussed first"}
 def theme_index(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort") if request.GET.get("sort") in THEME_SORTS else "name"
     name_filter = request.GET.get("filter", "").strip()[:100]
-    themes = Theme.objects.with_point_counts(request.user)
+    counts = theme_counts(request.user)
     if name_filter:
-        themes = themes.filter(name__icontains=name_filter)
-    order = ["-point_count", Lower("name")] if sort == "count" else [Lower("name")]
-    page = Paginator(themes.order_by(*order), THEMES_PER_PAGE).get_page(request.GET.get("page"))
-    related = related_themes(request.user, [theme.pk for theme in page], limit=3)
-    for theme in page:
-        theme.related = related.get(theme.pk, [])
+        counts = [row for row in counts if name_filter.lower() in row[1].lower()]
+    if sort == "count":
+        counts = sorted(counts, key=lambda row: (-row[2], row[1].lower()))
+    else:
+        counts = sorted(counts, key=lambda row: row[1].lower())
+    page = Paginator(counts, THEMES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    themes = Theme.objects.in_bulk([pk for pk, _, _ in rows])
+    related = related_themes(request.user, list(themes), limit=3)
+    page.object_list = []
+    for pk, _name, count in rows:
+        if pk in themes:  # deleted since the counts were taken
+            theme = themes[pk]
+            theme.point_count, theme.related = count, related.get(pk, [])
+            page.object_list.append(theme)
     context = {"page": page, "sort": sort, "sorts": THEME_SORTS, "name_filter": name_filter}
     return render(request, "notes/theme_index.html", context)
 
@@ -70,12 +77,13 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(notes.newest_first().for_listing(), POINTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    user = request.user
     context = {
         "theme": theme,
         "page": page,
-        "chart": month_chart(points_per_month(notes)),
-        "cells": cells_discussing(notes),
-        "related": related_themes(request.user, [theme.pk]).get(theme.pk, []),
+        "chart": month_chart(cached(user, "months", lambda: points_per_month(notes), theme.pk)),
+        "cells": cached(user, "cells", lambda: cells_discussing(notes), theme.pk),
+        "related": related_themes(user, [theme.pk]).get(theme.pk, []),
     }
     return render(request, "notes/theme_detail.html", context)
 
@@ -87,18 +95,15 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return render(request, "notes/search.html", context, status=200)
     criteria = form.criteria if form.is_bound else Criteria()
-    notes = matching_notes(request.user, criteria)
-    page = Paginator(ordered(notes, criteria).for_listing(), POINTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    add_snippets(page, criteria)
+    results = run_search(request.user, criteria, request.GET.get("page"))
     context.update(
         criteria=criteria,
-        page=page,
-        theme_facets=_narrowing_links(request, theme_facets(notes), criteria),
-        cell_facets=cell_facets(notes),
+        page=results.page,
+        capped=results.capped,
+        theme_facets=_narrowing_links(request, results.theme_facets, criteria),
+        cell_facets=results.cell_facets,
     )
-    if not page.object_list and criteria.words:
+    if not results.page.object_list and criteria.words:
         # No hits for the words: perhaps they meant a theme.
         context["did_you_mean"] = similar_themes(request.user, criteria.words)
     return render(request, "notes/search.html", context)

@@ -45,6 +45,15 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     # Hashing test passwords slowly protects nothing and costs seconds per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests see figures counted afresh; the cache has tests of its own.
+    settings.STATS_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @dataclass

@@ -305,3 +305,19 @@ def test_search_query_count_does_not_grow_with_results(
     after = [count_queries(client, url) for url in urls]
     assert before == after
     assert max(after) <= 12
+
+
+def test_searches_matching_very_many_points_say_they_show_the_newest(
+    client: Any, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("notes.search.CANDIDATES", 2)
+    client.force_login(library.world.users["staff"])
+    response = client.get(SEARCH, {"q": "pantry or prevention or patients"})
+    assert response.context["capped"] is True
+    assert "2+ points found" in response.text
+    assert "the best of the 2 most recently written" in response.text
+    shown = list(response.context["page"].object_list)
+    newest = sorted(Note.objects.filter(search_vector="pantry") | Note.objects.filter(
+        search_vector="prevention") | Note.objects.filter(search_vector="patients"),
+        key=lambda note: note.pk)[-2:]  # fmt: skip
+    assert set(shown) == set(newest)

@@ -270,3 +270,20 @@ def test_theme_page_lists_exactly_the_readable_points(
     assert shown == expected
     cells = sum(row["count"] for row in response.context["cells"])
     assert cells == len(expected)
+
+
+def test_theme_figures_are_reused_for_readers_of_the_same_cells(
+    login: Callable[[str], Any], library: Library, settings: Any,
+    count_queries: Callable[[Any, str], int],
+) -> None:  # fmt: skip
+    settings.STATS_CACHE_SECONDS = 300
+    client = login("member")
+    first = count_queries(client, _theme_url("prevention"))
+    second = count_queries(client, _theme_url("prevention"))
+    assert second < first
+    index_first = count_queries(client, INDEX)
+    assert count_queries(client, INDEX) < index_first
+    # A reader of other cells gets figures of their own, never the member's.
+    outsider = login("outsider")
+    counts = {t.name: t.point_count for t in outsider.get(INDEX).context["page"]}
+    assert counts["prevention"] == _visible_count("outsider", library, "prevention")

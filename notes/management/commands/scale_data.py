@@ -236,6 +236,8 @@ class Command(BaseCommand):
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('notes_note', 'id'), %s)", [next_id - 1]
             )
+            # The deferred position check must run before the index can be built.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             self._step("Building the full-text index")
             cursor.execute(
                 "CREATE INDEX note_search_vector ON notes_note USING gin (search_vector)"

@@ -1,0 +1,360 @@
+"""Measure search and page speed on the scale data: ``manage.py bench`` (``make bench``).
+
+Prints a table and writes the figures as JSON. Run ``manage.py scale_data``
+on an empty database first (``make bench`` does both, in its own database).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cells.models import Cell, Meeting, Visibility
+from notes.management.commands.scale_data import BENCH_NARROW, BENCH_WIDE
+from notes.models import Note, Theme
+from notes.scale.vocabulary import RARE
+from notes.search import Criteria, matching_notes, split_operators
+
+BASE_DIR = Path(settings.BASE_DIR)
+PAGE_SIZE = 20
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(_percentile(times, 0.95), 2),
+        "max_ms": round(max(times), 2),
+    }
+
+
+class Command(BaseCommand):
+    help = "Benchmark search, pages, throughput and import on the scale data."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--repeat", type=int, default=20, help="Timed runs of each query.")
+        parser.add_argument("--slow-repeat", type=int, default=5,
+                            help="Timed runs of each icontains query (slow).")  # fmt: skip
+        parser.add_argument("--duration", type=float, default=8.0,
+                            help="Seconds of load for each throughput figure.")  # fmt: skip
+        parser.add_argument("--concurrency", type=int, default=8)
+        parser.add_argument("--skip-throughput", action="store_true")
+        parser.add_argument("--json", default="", help="Where to write the figures.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["repeat"] < 1 or options["slow_repeat"] < 1 or options["concurrency"] < 1:
+            raise CommandError("--repeat, --slow-repeat and --concurrency must be at least 1.")
+        users = get_user_model().objects.filter(username__in=[BENCH_WIDE, BENCH_NARROW])
+        readers = {user.username: user for user in users}
+        if Note.objects.count() < 1000 or len(readers) < 2:
+            raise CommandError("No scale data here: run `manage.py scale_data` first.")
+        self.options = options
+        # Measure as production runs: no debug bookkeeping, hashed static files.
+        settings.DEBUG = False
+        call_command("collectstatic", interactive=False, verbosity=0)
+        targets = self._targets(readers[BENCH_WIDE])
+        results: dict[str, Any] = {
+            "machine": self._machine(),
+            "data": {"notes": Note.objects.count(), "meetings": Meeting.objects.count(),
+                     "cells": Cell.objects.count(), "themes": Theme.objects.count()},
+        }  # fmt: skip
+        self._say("Search, full text against icontains")
+        results["search"] = {
+            name: self._search(readers[name], targets["queries"]) for name in readers
+        }
+        self._say("Pages")
+        results["pages"] = self._pages(readers[BENCH_WIDE], targets["pages"])
+        if not options["skip_throughput"]:
+            self._say("Throughput under gunicorn")
+            results["throughput"] = self._throughput(readers[BENCH_WIDE], targets)
+        self._say("Import")
+        results["import"] = self._import()
+        self._print(results)
+        path = Path(options["json"] or BASE_DIR / "bench-results" /
+                    f"bench-{timezone.now():%Y%m%d-%H%M%S}.json")  # fmt: skip
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results, indent=2, default=str))
+        self.stdout.write(f"\nFigures written to {path}")
+
+    def _say(self, message: str) -> None:
+        self.stderr.write(f"… {message}")
+
+    def _machine(self) -> dict[str, Any]:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            server = cursor.fetchone()[0]
+        return {"cpus": os.cpu_count(), "python": platform.python_version(),
+                "postgresql": server, "platform": platform.platform()}  # fmt: skip
+
+    def _targets(self, wide: Any) -> dict[str, Any]:
+        themes = Theme.objects.annotate(uses=Count("tagged_notes")).order_by("-uses")
+        common, second = themes[0], themes[3]
+        rare = next((word for word in RARE if Note.objects.filter(search_vector=word.lower())
+                     .exists()), RARE[0])  # fmt: skip
+        cell = (Cell.objects.filter(visibility=Visibility.PRIVATE, memberships__user=wide)
+                .annotate(n=Count("meetings")).order_by("-n").first())  # fmt: skip
+        long_meeting = (Meeting.objects.published().filter(cell__in=Cell.objects.visible_to(wide))
+                        .annotate(n=Count("notes")).order_by("-n").first())  # fmt: skip
+        queries = {
+            "common word": "council",
+            "rare word": rare,
+            "phrase": '"community support"',
+            "exclusion": "housing -council",
+            "theme operator": f'theme:"{common.name}"',
+            "cell operator": f"budget cell:{cell.slug}",
+            "date range": "funding after:2015 before:2017",
+            "two operators": f'theme:"{second.name}" after:2020',
+        }
+        pages = {
+            "home": "/",
+            "theme index": "/themes/",
+            "common theme page": common.get_absolute_url(),
+            "cell page": cell.get_absolute_url(),
+            "long meeting page": long_meeting.get_absolute_url(),
+            "search results": "/search/?q=council",
+        }
+        return {"queries": queries, "pages": pages, "theme": common.get_absolute_url()}
+
+    def _timed_get(self, client: Client, url: str, repeat: int) -> list[float]:
+        client.get(url)  # warm caches and connection
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+        return times
+
+    def _search(self, user: Any, queries: dict[str, str]) -> dict[str, Any]:
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        rows: dict[str, Any] = {}
+        all_fts, all_like = [], []
+        for name, query in queries.items():
+            fts = self._timed_get(client, f"/search/?q={quote(query)}", self.options["repeat"])
+            like = self._icontains(user, query)
+            all_fts += fts
+            all_like += like
+            rows[name] = {"query": query, "full_text": _summary(fts), "icontains": _summary(like)}
+        rows["all queries"] = {"full_text": _summary(all_fts), "icontains": _summary(all_like)}
+        for row in rows.values():
+            row["ratio_p95"] = round(row["icontains"]["p95_ms"] / row["full_text"]["p95_ms"], 1)
+        return rows
+
+    def _icontains(self, user: Any, query: str) -> list[float]:
+        """The same search done as Django admin's default search would: icontains scans.
+
+        Operators are applied the same way; only the words use icontains.
+        """
+        words, operators = split_operators(query)
+        criteria = Criteria(by=operators["by"])
+        from notes.forms import SearchForm
+
+        form = SearchForm({"q": " ".join(f'{k}:"{v}"' for k, vs in operators.items() for v in vs)},
+                          user=user)  # fmt: skip
+        if form.is_valid():
+            criteria = form.criteria
+        criteria.words = ""
+        condition = Q()
+        for word in words.replace('"', "").split():
+            term = Q(heading__icontains=word.lstrip("-")) | Q(body__icontains=word.lstrip("-"))
+            condition &= ~term if word.startswith("-") else term
+        times = []
+        for _ in range(self.options["slow_repeat"]):
+            started = time.perf_counter()
+            notes = matching_notes(user, criteria).filter(condition)
+            notes.count()
+            list(notes.newest_first().select_related("meeting__cell")[:PAGE_SIZE])
+            times.append((time.perf_counter() - started) * 1000)
+        return times
+
+    def _pages(self, user: Any, pages: dict[str, str]) -> dict[str, Any]:
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        rows = {}
+        for name, url in pages.items():
+            times = self._timed_get(client, url, self.options["repeat"])
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            rows[name] = {"url": url, **_summary(times), "queries": len(queries),
+                          "html_kb": round(len(response.content) / 1024, 1)}  # fmt: skip
+        return rows
+
+    # Throughput --------------------------------------------------------------
+
+    def _throughput(self, user: Any, targets: dict[str, Any]) -> dict[str, Any]:
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        port = 8765
+        server = self._start_gunicorn(port)
+        try:
+            rows = {}
+            for name, url in [("baseline (one query)", "/bench/baseline"),
+                              ("theme page", targets["theme"]),
+                              ("search", "/search/?q=council")]:  # fmt: skip
+                rows[name] = self._load(port, url, cookie)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            session.delete()
+        base = rows["baseline (one query)"]["requests_per_second"]
+        for row in rows.values():
+            row["share_of_baseline"] = round(row["requests_per_second"] / base, 2)
+        return rows
+
+    def _start_gunicorn(self, port: int) -> subprocess.Popen[bytes]:
+        db = connection.settings_dict
+        host = str(db["HOST"]).replace("/", "%2F")
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECURE_COOKIES": "0",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "BETTERWAY_BENCHMARK_VIEWS": "1",
+            "DATABASE_URL": f"postgres://{db['USER']}@{host}/{db['NAME']}",
+        }
+        python = sys.executable
+        subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"],  # noqa: S603
+                       cwd=BASE_DIR, env=env, check=True)  # fmt: skip
+        gunicorn = str(Path(python).with_name("gunicorn"))
+        server = subprocess.Popen(  # noqa: S603 - our own server on loopback
+            [gunicorn, "betterway.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+             "--log-level", "warning"],
+            cwd=BASE_DIR, env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    return server
+            except OSError:
+                time.sleep(0.3)
+        server.terminate()
+        raise CommandError("gunicorn did not start.")
+
+    def _load(self, port: int, url: str, cookie: str) -> dict[str, Any]:
+        """Requests per second from a pool of keep-alive clients for a fixed time."""
+        stop = time.monotonic() + self.options["duration"]
+        counts: list[int] = []
+        failures: list[int] = []
+        lock = threading.Lock()
+
+        def client() -> None:
+            done = failed = 0
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            while time.monotonic() < stop:
+                conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                if response.status == 200:
+                    done += 1
+                else:
+                    failed += 1
+            conn.close()
+            with lock:
+                counts.append(done)
+                failures.append(failed)
+
+        threads = [threading.Thread(target=client) for _ in range(self.options["concurrency"])]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+        return {"url": url, "requests": sum(counts), "failed": sum(failures),
+                "requests_per_second": round(sum(counts) / elapsed, 1)}  # fmt: skip
+
+    # Import ------------------------------------------------------------------
+
+    def _import(self) -> dict[str, Any]:
+        """Time importing 1,000 notes (50 files of 20 points) through import_notes."""
+        cell = Cell.objects.order_by("pk").first()
+        with tempfile.TemporaryDirectory() as folder:
+            for n in range(50):
+                paragraphs = [
+                    f"Point {p} of imported note {n}: the council and the community "
+                    "talked about budgets, trust and prevention."
+                    for p in range(20)
+                ]
+                header = f"Note of Bench cell discussion, {cell.name}, {n % 28 + 1} March 2031"
+                text = "\n\n".join([header, *paragraphs])
+                Path(folder, f"bench-{n:02d}.txt").write_text(text)
+            started = time.perf_counter()
+            with open(os.devnull, "w") as quiet:  # noqa: PTH123
+                call_command("import_notes", folder, "--cell", cell.slug, stdout=quiet)
+            elapsed = time.perf_counter() - started
+        imported = Meeting.objects.filter(cell=cell, date__year=2031)
+        notes = Note.objects.filter(meeting__in=imported).count()
+        imported.delete()  # leave the benchmark data as it was
+        return {"notes": notes, "seconds": round(elapsed, 2),
+                "notes_per_second": round(notes / elapsed, 1)}  # fmt: skip
+
+    # Report ------------------------------------------------------------------
+
+    def _print(self, results: dict[str, Any]) -> None:
+        out = self.stdout.write
+        data, machine = results["data"], results["machine"]
+        out(f"\nData: {data['notes']:,} notes, {data['meetings']:,} meetings, "
+            f"{data['cells']} cells, {data['themes']} themes")  # fmt: skip
+        out(f"Machine: {machine['cpus']} CPUs, Python {machine['python']}, "
+            f"PostgreSQL {machine['postgresql']}")  # fmt: skip
+        for reader, rows in results["search"].items():
+            out(f"\nSearch server time, {reader} (ms)")
+            out(f"{'query':<16} {'FTS p50':>8} {'p95':>7} {'max':>7} │ {'icontains p50':>13} "
+                f"{'p95':>8} │ {'ratio p95':>9}")  # fmt: skip
+            for name, row in rows.items():
+                fts, like = row["full_text"], row["icontains"]
+                full_text = f"{fts['p50_ms']:>8.1f} {fts['p95_ms']:>7.1f} {fts['max_ms']:>7.1f}"
+                scan = f"{like['p50_ms']:>13.1f} {like['p95_ms']:>8.1f}"
+                out(f"{name:<16} {full_text} │ {scan} │ {row['ratio_p95']:>8.1f}x")
+        out("\nPages, bench-wide (server time in ms)")
+        out(f"{'page':<20} {'p50':>7} {'p95':>7} {'queries':>8} {'HTML KB':>8}")
+        for name, row in results["pages"].items():
+            out(f"{name:<20} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} {row['queries']:>8} "
+                f"{row['html_kb']:>8.1f}")  # fmt: skip
+        if "throughput" in results:
+            out(f"\nThroughput, gunicorn 2 workers, {self.options['concurrency']} clients")
+            for name, row in results["throughput"].items():
+                share = f"{row['share_of_baseline']:.2f} of baseline, {row['failed']} failed"
+                out(f"{name:<22} {row['requests_per_second']:>8.1f} req/s ({share})")
+        imp = results["import"]
+        out(f"\nImport: {imp['notes']} notes in {imp['seconds']} s "
+            f"({imp['notes_per_second']} notes/s)")  # fmt: skip

@@ -9,7 +9,7 @@ LOCALDB := $(BIN)/python -m betterway.localdb
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format lock clean-db
+.PHONY: install run test bench lint format lock clean-db
 
 $(STAMP): requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ test: install
 		$(BIN)/ruff format --check . && \
 		$(BIN)/python manage.py makemigrations --check --dry-run && \
 		exec $(BIN)/pytest $(PYTEST_ARGS)'
+
+# Scale data (200,000 notes) in its own database, then the benchmark.
+# Sizes: make bench SCALE_ARGS="--notes 20000 --meetings 1000"
+bench: install
+	@DJANGO_DEBUG=1 BETTERWAY_DATABASE=betterway_bench exec $(LOCALDB) run -- sh -c '\
+		$(BIN)/python manage.py migrate --noinput -v0 && \
+		($(BIN)/python manage.py scale_data $(SCALE_ARGS) || \
+		 echo "Keeping the scale data already loaded.") && \
+		exec $(BIN)/python manage.py bench $(BENCH_ARGS)'
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,11 +6,11 @@ on an empty database first (``make bench`` does both, in its own database).
 
 from __future__ import annotations
 
+import datetime
 import http.client
 import json
 import os
 import platform
-import secrets
 import statistics
 import subprocess
 import sys
@@ -118,8 +118,10 @@ class Command(BaseCommand):
         common, second = themes[0], themes[3]
         rare = next((word for word in RARE if Note.objects.filter(search_vector=word.lower())
                      .exists()), RARE[0])  # fmt: skip
-        cell = (Cell.objects.filter(visibility=Visibility.PRIVATE, memberships__user=wide)
-                .annotate(n=Count("meetings")).order_by("-n").first())  # fmt: skip
+        # A private cell of the wide reader's, or any cell they may read.
+        cells = Cell.objects.annotate(n=Count("meetings")).order_by("-n")
+        cell = (cells.filter(visibility=Visibility.PRIVATE, memberships__user=wide).first()
+                or cells.filter(pk__in=Cell.objects.visible_to(wide)).first())  # fmt: skip
         long_meeting = (Meeting.objects.published().filter(cell__in=Cell.objects.visible_to(wide))
                         .annotate(n=Count("notes")).order_by("-n").first())  # fmt: skip
         queries = {
@@ -240,7 +242,8 @@ class Command(BaseCommand):
         env = {
             **os.environ,
             "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            # The same key as here, so the session made here is valid there.
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_SECURE_COOKIES": "0",
@@ -314,7 +317,8 @@ class Command(BaseCommand):
                     "talked about budgets, trust and prevention."
                     for p in range(20)
                 ]
-                header = f"Note of Bench cell discussion, {cell.name}, {n % 28 + 1} March 2031"
+                day = datetime.date(2031, 1, 1) + datetime.timedelta(days=n)
+                header = f"Note of Bench cell discussion, {cell.name}, {day:%d %B %Y}"
                 text = "\n\n".join([header, *paragraphs])
                 Path(folder, f"bench-{n:02d}.txt").write_text(text)
             started = time.perf_counter()

@@ -1,0 +1,72 @@
+"""The scale-data and benchmark commands, run at a tiny size (no figures asserted)."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cells.models import Cell, Meeting
+from notes.models import Note, TaggedNote, Theme
+
+TINY = ["--cells", "4", "--meetings", "20", "--notes", "1200", "--themes", "12"]
+
+
+def test_scale_data_makes_the_advertised_counts(db: None) -> None:
+    out = StringIO()
+    call_command("scale_data", *TINY, stdout=out)
+    assert Cell.objects.count() == 4
+    assert Meeting.objects.count() == 20
+    assert Note.objects.count() == 1200
+    assert Theme.objects.count() == 12
+    per_note = TaggedNote.objects.count() / Note.objects.count()
+    assert 1 <= per_note <= 4
+    assert "Writing 1200 notes with COPY" in out.getvalue()
+    # Generated notes are searchable: their vectors and theme names are filled.
+    note = Note.objects.filter(tagged_items__isnull=False).first()
+    assert note.theme_names
+    assert Note.objects.filter(search_vector="council").exists()
+    assert Meeting.objects.filter(notes__isnull=True).count() == 0
+
+
+def test_scale_data_refuses_a_database_with_other_data(db: None) -> None:
+    Cell.objects.create(name="Real cell", slug="real")
+    with pytest.raises(CommandError, match="already holds"):
+        call_command("scale_data", *TINY, stdout=StringIO())
+    call_command("scale_data", *TINY, "--allow-existing", stdout=StringIO())
+    assert Note.objects.count() == 1200
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--notes", "5", "--meetings", "10"], "--notes must be at least --meetings"),
+     (["--cells", "0"], "--cells must be at least 1"),
+     (["--meetings", "2", "--cells", "5", "--notes", "10"], "--meetings must be at least")],
+)  # fmt: skip
+def test_scale_data_refuses_bad_sizes(db: None, args: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command("scale_data", *args, stdout=StringIO())
+
+
+def test_bench_needs_scale_data(db: None) -> None:
+    with pytest.raises(CommandError, match=r"run `manage\.py scale_data` first"):
+        call_command("bench", stdout=StringIO(), stderr=StringIO())
+
+
+def test_bench_runs_and_writes_its_figures(db: None, tmp_path: Path, settings: object) -> None:
+    call_command("scale_data", *TINY, stdout=StringIO())
+    report = tmp_path / "bench.json"
+    out = StringIO()
+    call_command("bench", "--repeat", "1", "--slow-repeat", "1", "--skip-throughput",
+                 "--json", str(report), stdout=out, stderr=StringIO())  # fmt: skip
+    figures = json.loads(report.read_text())
+    assert set(figures["search"]) == {"bench-wide", "bench-narrow"}
+    assert len(figures["search"]["bench-wide"]) == 9  # eight queries and all of them
+    assert set(figures["pages"]) == {"home", "theme index", "common theme page", "cell page",
+                                     "long meeting page", "search results"}  # fmt: skip
+    assert figures["import"]["notes"] == 1000
+    assert "Search server time, bench-wide" in out.getvalue()
+    assert Note.objects.count() == 1200  # the import's meetings are removed again

@@ -6,8 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.db.models import Q
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
@@ -30,8 +30,10 @@ class ThemeFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, slug: str) -> _ThemeForReader:
-        theme = get_object_or_404(Theme.objects.visible_to(request.user), slug=slug)
-        return _ThemeForReader(theme, request.user)
+        found = Theme.objects.find_visible(request.user, Q(slug=slug))
+        if not found:
+            raise Http404("No such theme.")
+        return _ThemeForReader(found[0], request.user)
 
     def title(self, obj: _ThemeForReader) -> str:
         return f"Points on “{obj.theme.name}” · Better Way Notes"

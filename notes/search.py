@@ -106,7 +106,7 @@ def resolve_themes(user: AnyUser, names: Iterable[str]) -> tuple[list[Theme], li
     wanted = Q()
     for name in names:
         wanted |= Q(name__iexact=name) | Q(slug=name.lower())
-    found = list(Theme.objects.visible_to(user).filter(wanted))
+    found = Theme.objects.find_visible(user, wanted)
     missing = [
         name
         for name in names

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -25,6 +25,19 @@ from notes.themes import (
     related_themes,
     theme_counts,
 )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its total, for lists whose size is already known."""
+
+    def __init__(self, *args: object, known_count: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._known_count = known_count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
 
 THEMES_PER_PAGE = 60
 POINTS_PER_PAGE = 20
@@ -62,27 +75,28 @@ def _renamed(request: HttpRequest, slug: str) -> Theme | None:
     alias = ThemeAlias.objects.filter(slug=slug).first()
     if alias is None:
         return None
-    return Theme.objects.visible_to(request.user).filter(pk=alias.theme_id).first()
+    return next(iter(Theme.objects.find_visible(request.user, Q(pk=alias.theme_id))), None)
 
 
 @require_safe
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    theme = Theme.objects.visible_to(request.user).filter(slug=slug).first()
+    theme = next(iter(Theme.objects.find_visible(request.user, Q(slug=slug))), None)
     if theme is None:
         moved = _renamed(request, slug)
         if moved is None:
             raise Http404("No such theme.")
         return redirect(moved, permanent=True)
-    notes = Note.objects.visible_to(request.user).filter(tagged_items__tag=theme)
-    page = Paginator(notes.newest_first().for_listing(), POINTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
     user = request.user
+    notes = Note.objects.visible_to(user).filter(tagged_items__tag=theme)
+    cells = cached(user, "cells", lambda: cells_discussing(notes), theme.pk)
+    # The per-cell counts add up to the total, so the pages need no COUNT(*).
+    paginator = CountedPaginator(notes.newest_first().for_listing(), POINTS_PER_PAGE,
+                                 known_count=sum(row["count"] for row in cells))  # fmt: skip
     context = {
         "theme": theme,
-        "page": page,
+        "page": paginator.get_page(request.GET.get("page")),
         "chart": month_chart(cached(user, "months", lambda: points_per_month(notes), theme.pk)),
-        "cells": cached(user, "cells", lambda: cells_discussing(notes), theme.pk),
+        "cells": cells,
         "related": related_themes(user, [theme.pk]).get(theme.pk, []),
     }
     return render(request, "notes/theme_detail.html", context)
@@ -164,7 +178,7 @@ _theme_feed = ThemeFeed()
 
 def theme_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """The theme's Atom feed; an old address redirects to the feed's new one."""
-    if not Theme.objects.visible_to(request.user).filter(slug=slug).exists():
+    if not Theme.objects.find_visible(request.user, Q(slug=slug)):
         moved = _renamed(request, slug)
         if moved is not None:
             return redirect("notes:theme_feed", slug=moved.slug, permanent=True)

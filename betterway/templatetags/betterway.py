@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.safestring import SafeString
 
@@ -14,6 +16,16 @@ register = template.Library()
 def markdown_filter(text: str) -> SafeString:
     """Render user Markdown as sanitised HTML."""
     return render_markdown(text)
+
+
+_MARKDOWN_SYNTAX = re.compile(r"[*_`#>\[\]]|\]\([^)]*\)|^\s*[-+]\s+", re.MULTILINE)
+
+
+@register.filter
+def excerpt(text: str, words: int = 40) -> str:
+    """The first words of a note, without Markdown syntax; cheap enough for long lists."""
+    plain = _MARKDOWN_SYNTAX.sub("", re.sub(r"\]\([^)]*\)", "", text or "")).split()
+    return " ".join(plain[:words]) + (" …" if len(plain) > words else "")
 
 
 @register.filter

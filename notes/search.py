@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -98,37 +99,33 @@ class Criteria:
         return SearchQuery(self.words, config=SEARCH_CONFIG, search_type="websearch")
 
 
-def resolve_themes(user: AnyUser, names: Iterable[str]) -> tuple[list[Theme], list[str]]:
-    """Themes the user may see, by name or slug, any case; and the names not found."""
+def _by_name_or_slug(names: Iterable[str], find: Callable[[Q], list[Any]]) -> tuple[list, list]:
+    """Objects named (any case) or slugged as ``names``; and the names not found."""
     names = [name for name in names if name]
     if not names:
         return [], []
     wanted = Q()
     for name in names:
         wanted |= Q(name__iexact=name) | Q(slug=name.lower())
-    found = Theme.objects.find_visible(user, wanted)
+    found = find(wanted)
     missing = [
         name
         for name in names
-        if not any(t.name.lower() == name.lower() or t.slug == name.lower() for t in found)
+        if not any(o.name.lower() == name.lower() or o.slug == name.lower() for o in found)
     ]
     return found, missing
+
+
+def resolve_themes(user: AnyUser, names: Iterable[str]) -> tuple[list[Theme], list[str]]:
+    """Themes the user may see, by name or slug; and the names not found."""
+    return _by_name_or_slug(names, lambda wanted: Theme.objects.find_visible(user, wanted))
 
 
 def resolve_cells(user: AnyUser, names: Iterable[str]) -> tuple[list[Cell], list[str]]:
-    names = [name for name in names if name]
-    if not names:
-        return [], []
-    wanted = Q()
-    for name in names:
-        wanted |= Q(name__iexact=name) | Q(slug=name.lower())
-    found = list(Cell.objects.visible_to(user).filter(wanted))
-    missing = [
-        name
-        for name in names
-        if not any(c.name.lower() == name.lower() or c.slug == name.lower() for c in found)
-    ]
-    return found, missing
+    """Cells the user may read, by name or slug; and the names not found."""
+    return _by_name_or_slug(
+        names, lambda wanted: list(Cell.objects.visible_to(user).filter(wanted))
+    )
 
 
 def similar_themes(user: AnyUser, text: str, limit: int = 3) -> list[Theme]:

@@ -6,17 +6,23 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from betterway import views
+from betterway.throttle import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 
 admin.site.site_header = "Better Way Notes administration"
 admin.site.site_title = "Better Way Notes admin"
 admin.site.index_title = "Run the network"
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     path("favicon.ico", views.favicon, name="favicon"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cells/", include("cells.urls")),
     path("", include("notes.urls")),

@@ -96,3 +96,28 @@ def test_favicon_ico_redirects_to_the_site_icon(client: Any, db: None) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_login_pauses_after_repeated_failures(world: World, client: Any, url: str) -> None:
+    for _ in range(5):
+        response = client.post(url, {"username": "staff", "password": "wrong"})
+        assert "Too many failed log-ins" not in response.text
+    # Now even the right password is refused for a while...
+    response = client.post(url, {"username": "staff", "password": PASSWORD})
+    assert "Too many failed log-ins" in response.text
+    assert "_auth_user_id" not in client.session
+    # ...but other people are not paused.
+    response = client.post(url, {"username": "member", "password": PASSWORD})
+    assert "Too many failed log-ins" not in getattr(response, "text", "")
+
+
+def test_a_successful_login_clears_the_failures(world: World, client: Any) -> None:
+    for _ in range(4):
+        client.post(reverse("login"), {"username": "member", "password": "wrong"})
+    client.post(reverse("login"), {"username": "member", "password": PASSWORD})
+    client.post(reverse("logout"))
+    for _ in range(4):
+        client.post(reverse("login"), {"username": "member", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
+    assert response.status_code == 302

@@ -23,11 +23,12 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramSimilarity,
 )
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, F, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from betterway.pagination import CountedPaginator
 from cells.models import AnyUser, Cell
 from notes.models import SEARCH_CONFIG, Note, NoteQuerySet, TaggedNote, Theme
 
@@ -180,10 +181,11 @@ def run_search(user: AnyUser, criteria: Criteria, page_number: str | None) -> Re
     matching = matching_notes(user, criteria)
     ids = list(matching.order_by("-pk").values_list("pk", flat=True)[: CANDIDATES + 1])
     capped = len(ids) > CANDIDATES
-    candidates = Note.objects.filter(pk__in=ids[:CANDIDATES])
-    page = Paginator(ordered(candidates, criteria).for_listing(), RESULTS_PER_PAGE).get_page(
-        page_number
-    )
+    ids = ids[:CANDIDATES]
+    candidates = Note.objects.filter(pk__in=ids)
+    paginator = CountedPaginator(ordered(candidates, criteria).for_listing(), RESULTS_PER_PAGE,
+                                 known_count=len(ids))  # fmt: skip
+    page = paginator.get_page(page_number)
     add_snippets(page, criteria)
     return Results(page, capped, theme_facets(candidates), cell_facets(candidates))
 

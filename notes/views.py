@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
+from betterway.pagination import CountedPaginator
 from cells.access import get_visible_meeting
 from cells.models import Meeting
 from notes.charts import month_chart
@@ -25,19 +26,6 @@ from notes.themes import (
     related_themes,
     theme_counts,
 )
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its total, for lists whose size is already known."""
-
-    def __init__(self, *args: object, known_count: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self._known_count = known_count
-
-    @property
-    def count(self) -> int:
-        return self._known_count
-
 
 THEMES_PER_PAGE = 60
 POINTS_PER_PAGE = 20

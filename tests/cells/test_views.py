@@ -157,3 +157,14 @@ def test_page_query_counts_do_not_grow_with_data(
     after = [count_queries(client, url) for url in urls]
     assert before == after
     assert max(after) <= 10
+
+
+def test_home_offers_facilitators_to_record_a_meeting_of_their_active_cells(
+    login: Callable[[str], Any], world: World
+) -> None:
+    new_meeting = reverse("notes:meeting_new", kwargs={"slug": "private-cell"})
+    assert new_meeting in login("facilitator").get(reverse("home")).text
+    assert new_meeting not in login("member").get(reverse("home")).text
+    world.cells["private"].is_active = False
+    world.cells["private"].save()
+    assert new_meeting not in login("facilitator").get(reverse("home")).text

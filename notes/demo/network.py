@@ -224,7 +224,7 @@ MEETINGS = [
     {
         "cell": "northern",
         "date": "2018-03-07",
-        "title": "Draft: working with community strengths",
+        "title": "Working with community strengths",
         "introduced_by": "Mia Kowalski",
         "introducer": "mia",
         "attendees": ["fran", "mia"],

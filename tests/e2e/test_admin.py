@@ -67,7 +67,7 @@ def test_admin_creates_a_cell_with_people_and_merges_themes(page: Page, world: W
     # The new facilitator finds the cell on the site and can start a meeting there.
     page.context.clear_cookies()
     log_in(page, "outsider", PASSWORD)
-    page.get_by_role("link", name="Harbour cell").click()
+    page.get_by_role("link", name="Harbour cell", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Harbour cell")
     assert_accessible(page)
     page.get_by_role("link", name="Record a new meeting").click()

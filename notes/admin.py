@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
@@ -320,6 +321,8 @@ class ThemeAdmin(admin.ModelAdmin):
 
     def similar_view(self, request: HttpRequest) -> HttpResponse:
         """Pairs of themes with similar names (trigram similarity), likely duplicates."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         with connection.cursor() as cursor:
             cursor.execute(
                 """

@@ -139,7 +139,13 @@ def _narrowing_links(request: HttpRequest, facets: list[dict], criteria: Criteri
 
 @require_safe
 def theme_autocomplete(request: HttpRequest) -> JsonResponse:
-    """Themes for a theme input: case-insensitive, exact match first, most used next."""
+    """Themes for a theme input: case-insensitive, exact match first, most used next.
+
+    For people who write notes: unused themes are offered too, so logged-out
+    visitors get nothing.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Log in to use theme suggestions."}, status=403)
     typed = request.GET.get("q", "").strip()[:100]
     if not typed:
         return JsonResponse({"themes": []})

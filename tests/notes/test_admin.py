@@ -274,3 +274,10 @@ def test_content_changelists_run_constant_queries(
         note.themes.add(theme, "prevention")
     after = [count_queries(admin_client, url) for url in urls]
     assert before == after
+
+
+def test_staff_without_theme_permissions_cannot_see_similar_themes(client: Any, db: None) -> None:
+    client.force_login(make_user("bare-staff", is_staff=True))
+    assert client.get(reverse("admin:notes_theme_similar")).status_code == 403
+    assert client.post(reverse("admin:notes_theme_merge"), {"target": 1, "source": 2}).status_code \
+        == 302  # fmt: skip

@@ -44,6 +44,12 @@ def test_autocomplete_is_case_insensitive_exact_first_then_most_used(
     assert _names(client, "") == []
 
 
+def test_autocomplete_is_for_logged_in_writers_only(client: Any, library: Library) -> None:
+    response = client.get(AUTOCOMPLETE, {"q": "prev"})
+    assert response.status_code == 403
+    assert "themes" not in response.json()
+
+
 def test_autocomplete_hides_themes_only_on_points_the_user_cannot_read(
     login: Callable[[str], Any], library: Library
 ) -> None:

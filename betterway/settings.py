@@ -166,6 +166,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# The cache holds login-failure counts and aggregate figures. "locmem" is per
+# process; with several server processes use "database" (after
+# `manage.py createcachetable`) so they share it.
+_CACHES = {
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "betterway_cache",
+    },
+}
+_cache = env_str("BETTERWAY_CACHE", "locmem")
+if _cache not in _CACHES:
+    raise ImproperlyConfigured(
+        f"BETTERWAY_CACHE must be one of {', '.join(_CACHES)}; got {_cache!r}"
+    )
+CACHES = {"default": _CACHES[_cache]}
+
 # How long aggregate figures (theme counts, charts, related themes) are reused
 # before being counted again; they may be this many seconds old.
 STATS_CACHE_SECONDS = env_int("BETTERWAY_STATS_CACHE_SECONDS", 300)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import OperationalError
+from django.core.management import call_command
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -121,3 +122,18 @@ def test_a_successful_login_clears_the_failures(world: World, client: Any) -> No
         client.post(reverse("login"), {"username": "member", "password": "wrong"})
     response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_login_failures_can_be_counted_in_the_shared_database_cache(
+    world: World, client: Any, settings: Any
+) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "betterway_cache"}}  # fmt: skip
+    call_command("createcachetable", verbosity=0)
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "member", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
+    assert "Too many failed log-ins" in response.text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM betterway_cache")
+        assert cursor.fetchone()[0] >= 1

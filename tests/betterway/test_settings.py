@@ -67,6 +67,7 @@ def test_production_refuses_to_start_without_a_database_url() -> None:
         ("DJANGO_CONN_MAX_AGE", "forever", "DJANGO_CONN_MAX_AGE must be a whole number"),
         ("DJANGO_HSTS_SECONDS", "-5", "DJANGO_HSTS_SECONDS must be at least 0"),
         ("DATABASE_URL", "sqlite:///db.sqlite3", "DATABASE_URL must be a postgres"),
+        ("BETTERWAY_CACHE", "redis", "BETTERWAY_CACHE must be one of locmem, database"),
     ],
 )
 def test_bad_values_are_rejected_with_a_clear_message(name: str, value: str, message: str) -> None:

@@ -44,6 +44,44 @@
     });
   });
 
+  // Move buttons reorder points in place; the position numbers follow, and
+  // they are what the server reads.
+  var list = form.querySelector("#points");
+  function renumber() {
+    list.querySelectorAll(".point-editor").forEach(function (point, index) {
+      var order = point.querySelector('input[name$="-ORDER"]');
+      if (order) order.value = index + 1;
+    });
+  }
+  function moveButton(label, direction) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button--secondary button--small";
+    button.textContent = label;
+    button.addEventListener("click", function () {
+      var point = button.closest(".point-editor");
+      var other = direction < 0 ? point.previousElementSibling : point.nextElementSibling;
+      if (!other || !other.classList.contains("point-editor")) return;
+      if (direction < 0) list.insertBefore(point, other);
+      else list.insertBefore(other, point);
+      renumber();
+      changed = true;
+      button.focus();
+    });
+    return button;
+  }
+  if (list) {
+    list.querySelectorAll(".point-editor").forEach(function (point) {
+      var controls = point.querySelector(".point-editor__controls");
+      var title = point.querySelector(".point-editor__title").textContent;
+      var up = moveButton("Move up", -1);
+      var down = moveButton("Move down", 1);
+      up.setAttribute("aria-label", "Move " + title + " up");
+      down.setAttribute("aria-label", "Move " + title + " down");
+      controls.append(up, down);
+    });
+  }
+
   // Ticking a suggestion adds the theme to the point's themes at once.
   form.querySelectorAll("[data-suggestions-for]").forEach(function (group) {
     var input = document.getElementById(group.getAttribute("data-suggestions-for"));

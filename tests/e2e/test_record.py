@@ -87,3 +87,17 @@ def test_facilitator_records_publishes_and_edits_a_meeting(page: Page, world: Wo
     log_in(page, "other_member", PASSWORD)
     response = page.goto(meeting_url)
     assert response is not None and response.status == 404
+
+
+def test_facilitator_reorders_points_with_the_move_buttons(page: Page, world: World) -> None:
+    meeting = world.meetings[("private", "draft")]
+    first, second = (note.body for note in meeting.notes.order_by("position"))
+    log_in(page, "facilitator", PASSWORD)
+    page.goto(f"/cells/private-cell/meetings/{meeting.pk}/edit/")
+    page.get_by_role("button", name="Move Point 1 down").click()
+    expect(page.locator("#id_points-0-ORDER")).to_have_value("2")
+    expect(page.locator("#id_points-1-ORDER")).to_have_value("1")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("#point-1")).to_contain_text(second)
+    expect(page.locator("#point-2")).to_contain_text(first)

@@ -91,9 +91,12 @@ def _theme_action(modeladmin: Any, request: HttpRequest, notes: QuerySet, *, add
             tagged_notes__content_object__in=notes
         ).distinct().order_by(Lower("name"))  # fmt: skip
     if form.is_bound and form.is_valid():
-        theme = themes_named([form.cleaned_data["name"]])[0] if adding else form.cleaned_data[
-            "theme"]  # fmt: skip
-        count = (add_theme if adding else remove_theme)(notes, theme)
+        if adding:
+            theme = themes_named([form.cleaned_data["name"]])[0]
+            count = add_theme(notes, theme)
+        else:
+            theme = form.cleaned_data["theme"]
+            count = remove_theme(notes, theme)
         verb = "Added" if adding else "Removed"
         message = f"{verb} theme “{theme.name}” {'to' if adding else 'from'} {count} point(s)."
         _log(request, theme, message)

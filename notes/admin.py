@@ -27,7 +27,7 @@ from taggit.models import Tag
 
 from cells.models import Meeting, MeetingStatus
 from notes.models import SEARCH_CONFIG, Note, Theme, ThemeAlias
-from notes.services import add_theme, merge_themes, remove_theme, themes_named
+from notes.services import add_theme, merge_themes, remove_theme, set_status, themes_named
 
 # Themes are this project's tags; taggit's generic tags are unused and would confuse.
 admin.site.unregister(Tag)
@@ -152,9 +152,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def _set_status(self, request: HttpRequest, meetings: QuerySet, status: str) -> None:
         changed = 0
         for meeting in meetings.exclude(status=status):
-            meeting.status = status
-            meeting.version += 1
-            meeting.save()  # one by one, so each change is in the meeting's history
+            set_status(meeting, status)  # one by one, so each is in the meeting's history
             changed += 1
         label = "Published" if status == MeetingStatus.PUBLISHED else "Unpublished"
         self.message_user(request, f"{label} {changed} meeting(s).", messages.SUCCESS)

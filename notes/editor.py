@@ -28,6 +28,7 @@ from notes.services import (
     create_meeting,
     save_record,
     set_status,
+    split_theme_names,
 )
 from notes.suggestions import suggest_themes
 
@@ -161,7 +162,8 @@ def _typed_points(points: Any) -> list[dict[str, Any]]:
         if form["DELETE"].value():
             continue
         values = {name: form[name].value() for name in _POINT_FIELDS}
-        values["themes"] = _join_accepted(values.get("themes") or "", form["accept"].value())
+        accepted = ", ".join(form["accept"].value() or [])
+        values["themes"] = ", ".join(split_theme_names(f"{values.get('themes') or ''}, {accepted}"))
         values["ORDER"] = form["ORDER"].value()
         typed.append(values)
     return sorted(typed, key=lambda point: _order_key(point.get("ORDER")))
@@ -172,14 +174,6 @@ def _order_key(value: Any) -> float:
         return float(value)
     except (TypeError, ValueError):
         return float("inf")
-
-
-def _join_accepted(themes: str, accepted: list[str] | None) -> str:
-    names = [name.strip() for name in themes.split(",") if name.strip()]
-    for name in accepted or []:
-        if name.lower() not in {n.lower() for n in names}:
-            names.append(name)
-    return ", ".join(names)
 
 
 def _initial_details(meeting: Meeting | None) -> dict[str, Any]:

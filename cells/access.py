@@ -29,7 +29,7 @@ def get_visible_meeting(
 
 def get_editable_cell(user: AnyUser, slug: str) -> Cell:
     cell = get_visible_cell(user, slug)
-    if not Cell.objects.editable_by(user).filter(pk=cell.pk).exists():
+    if not cell.is_editable_by(user):
         raise PermissionDenied("Only the cell's facilitators can record its meetings.")
     return cell
 
@@ -38,6 +38,6 @@ def get_editable_meeting(
     user: AnyUser, cell_slug: str, pk: int, meetings: MeetingQuerySet | None = None
 ) -> Meeting:
     meeting = get_visible_meeting(user, cell_slug, pk, meetings)
-    if not Meeting.objects.editable_by(user).filter(pk=meeting.pk).exists():
+    if not meeting.cell.is_editable_by(user):
         raise PermissionDenied("Only the cell's facilitators can change its meetings.")
     return meeting

@@ -7,6 +7,7 @@ that also drops ``javascript:`` links and event-handler attributes.
 
 from __future__ import annotations
 
+import re
 import threading
 
 import markdown as _markdown
@@ -51,3 +52,13 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+_MARKDOWN_SYNTAX = re.compile(r"[*_`#>\[\]]|^\s*[-+]\s+", re.MULTILINE)
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+def plain_excerpt(text: str, words: int = 40) -> str:
+    """The first words of Markdown text with its syntax dropped, not rendered."""
+    plain = _MARKDOWN_SYNTAX.sub("", _LINK_TARGET.sub("", text or "")).split()
+    return " ".join(plain[:words]) + (" …" if len(plain) > words else "")

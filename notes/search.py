@@ -29,9 +29,11 @@ from django.db.models import Count, F, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from betterway.markdown import plain_excerpt
 from betterway.pagination import CountedPaginator
 from cells.models import AnyUser, Cell
 from notes.models import SEARCH_CONFIG, Note, NoteQuerySet, TaggedNote, Theme
+from notes.themes import cells_discussing
 
 OPERATORS = ("theme", "cell", "by", "after", "before")
 _OPERATOR = re.compile(
@@ -244,7 +246,7 @@ def add_snippets(page: Page, criteria: Criteria) -> None:
             .values_list("pk", "headline")
         )
     for note in notes:
-        note.snippet = highlight(headlines.get(note.pk) or _excerpt(note.body))
+        note.snippet = highlight(headlines.get(note.pk) or plain_excerpt(note.body))
     page.object_list = notes
 
 
@@ -254,11 +256,6 @@ def highlight(headline: str) -> SafeString:
     return mark_safe(  # noqa: S308 - escaped just above; only our own tags are added
         escaped.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
     )
-
-
-def _excerpt(body: str, words: int = 40) -> str:
-    parts = body.replace(_MARK_START, "").replace(_MARK_STOP, "").split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def theme_facets(notes: NoteQuerySet) -> list[dict]:
@@ -271,9 +268,4 @@ def theme_facets(notes: NoteQuerySet) -> list[dict]:
 
 
 def cell_facets(notes: NoteQuerySet) -> list[dict]:
-    return list(
-        notes.order_by()
-        .values("meeting__cell__name", "meeting__cell__slug")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "meeting__cell__name")[:FACET_SIZE]
-    )
+    return cells_discussing(notes, limit=FACET_SIZE)

@@ -79,14 +79,15 @@ def _related_pairs(user: AnyUser, theme_ids: list[int], limit: int) -> dict[int,
     return dict(top)
 
 
-def cells_discussing(notes: object) -> list[dict]:
-    """Cells of these points, most points first."""
-    return list(
+def cells_discussing(notes: object, limit: int | None = None) -> list[dict]:
+    """Cells of these points with their counts, most points first."""
+    rows = (
         notes.order_by()
         .values("meeting__cell__name", "meeting__cell__slug")
         .annotate(count=Count("pk"))
         .order_by("-count", "meeting__cell__name")
     )
+    return list(rows if limit is None else rows[:limit])
 
 
 def points_per_month(notes: object) -> dict[datetime.date, int]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from django import template
 from django.utils.safestring import SafeString
 
-from betterway.markdown import render_markdown
+from betterway.markdown import plain_excerpt, render_markdown
 
 register = template.Library()
 
@@ -18,14 +16,10 @@ def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
 
 
-_MARKDOWN_SYNTAX = re.compile(r"[*_`#>\[\]]|\]\([^)]*\)|^\s*[-+]\s+", re.MULTILINE)
-
-
 @register.filter
 def excerpt(text: str, words: int = 40) -> str:
     """The first words of a note, without Markdown syntax; cheap enough for long lists."""
-    plain = _MARKDOWN_SYNTAX.sub("", re.sub(r"\]\([^)]*\)", "", text or "")).split()
-    return " ".join(plain[:words]) + (" …" if len(plain) > words else "")
+    return plain_excerpt(text, words)
 
 
 @register.filter

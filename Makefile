@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
-LOCALDB := $(BIN)/python -m betterway.localdb
+LOCALDB := $(BIN)/python -m betterway.dev.localdb
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

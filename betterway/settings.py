@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "betterway",
     "cells",
     "notes",
+    # Development commands (demo, scale data, benchmark); no models, no URLs.
+    "betterway.dev",
 ]
 
 MIDDLEWARE = [
@@ -124,14 +126,14 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL selects any PostgreSQL server. Without it, development
-# and tests start the project's own local server (see betterway/localdb.py).
+# and tests start the project's own local server (see betterway/dev/localdb.py).
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     if not _database_url.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or postgresql:// URL.")
     _database = dj_database_url.parse(_database_url)
 elif DEBUG:
-    from betterway import localdb
+    from betterway.dev import localdb
 
     _database = localdb.database_settings()
 else:

@@ -30,4 +30,7 @@ urlpatterns = [
 ]
 
 if settings.BENCHMARK_VIEWS:
-    urlpatterns.append(path("bench/baseline", views.bench_baseline, name="bench_baseline"))
+    # Development tooling, wired in only when the benchmark asks for it.
+    from betterway.dev.views import bench_baseline
+
+    urlpatterns.append(path("bench/baseline", bench_baseline, name="bench_baseline"))

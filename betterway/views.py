@@ -56,10 +56,3 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages without an icon link (the admin)."""
     # Resolved per request: the hashed name exists only after collectstatic.
     return redirect(static("img/favicon.svg"), permanent=True)
-
-
-@require_safe
-def bench_baseline(request: HttpRequest) -> HttpResponse:
-    """The benchmark's yardstick: one query, one small template (see manage.py bench)."""
-    count = Meeting.objects.count()
-    return render(request, "betterway/bench_baseline.html", {"count": count})

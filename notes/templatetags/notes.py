@@ -7,12 +7,12 @@ from typing import Any
 from django import template
 
 from cells.models import Cell
-from notes.themes import top_themes_of_cell
+from notes.themes.stats import top_themes_of_cell
 
 register = template.Library()
 
 
-@register.inclusion_tag("notes/_cell_themes.html", takes_context=True)
+@register.inclusion_tag("themes/_cell_themes.html", takes_context=True)
 def cell_themes(context: dict[str, Any], cell: Cell) -> dict[str, Any]:
     """The cell's most discussed themes, counting only points the viewer may read."""
     return {"cell": cell, "themes": top_themes_of_cell(context["request"].user, cell.pk)}

@@ -17,7 +17,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 def _localdb(pgdata: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - the test's own interpreter
-        [sys.executable, "-m", "betterway.localdb", *args],
+        [sys.executable, "-m", "betterway.dev.localdb", *args],
         cwd=BASE_DIR,
         env=_env(pgdata),
         capture_output=True,
@@ -72,7 +72,7 @@ def test_server_is_reused_and_recovers_from_a_killed_run(pgdata: Path) -> None:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_run_stops_the_server_when_interrupted(pgdata: Path, signum: int) -> None:
     wrapper = subprocess.Popen(
-        [sys.executable, "-m", "betterway.localdb", "run", "--stop", "--",
+        [sys.executable, "-m", "betterway.dev.localdb", "run", "--stop", "--",
          sys.executable, "-c", "import time; time.sleep(120)"],
         cwd=BASE_DIR,
         env=_env(pgdata),

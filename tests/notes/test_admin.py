@@ -77,7 +77,7 @@ def test_merging_themes_moves_points_once_and_keeps_old_addresses(
 
 
 def test_merging_two_sources_on_one_point_leaves_the_target_once(library: Library) -> None:
-    from notes.services import merge_themes
+    from notes.themes.merging import merge_themes
 
     a = Theme.objects.create(name="alpha", slug="alpha")
     b = Theme.objects.create(name="beta", slug="beta")

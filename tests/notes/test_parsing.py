@@ -9,8 +9,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from notes.importing import UnreadableNote, read_note_file
-from notes.parsing import parse_date, parse_note, split_points
+from notes.record.files import UnreadableNote, read_note_file
+from notes.record.parsing import parse_date, parse_note, split_points
 
 # A note in the shape cells write them, written for these tests.
 NOTE = """Note of Better Way cell discussion, 5th cell, 3rd March 2019

@@ -11,14 +11,8 @@ from django.db import connection
 from django.urls import reverse
 
 from notes.models import Note
-from notes.search import (
-    Criteria,
-    SearchError,
-    highlight,
-    matching_notes,
-    parse_date,
-    split_operators,
-)
+from notes.search.engine import highlight, matching_notes
+from notes.search.query import Criteria, SearchError, parse_date, split_operators
 from tests.conftest import PERSONAS, Library, can_read
 
 SEARCH = reverse("notes:search")
@@ -310,7 +304,7 @@ def test_search_query_count_does_not_grow_with_results(
 def test_searches_matching_very_many_points_say_they_show_the_newest(
     client: Any, library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("notes.search.CANDIDATES", 2)
+    monkeypatch.setattr("notes.search.engine.CANDIDATES", 2)
     client.force_login(library.world.users["staff"])
     response = client.get(SEARCH, {"q": "pantry or prevention or patients"})
     assert response.context["capped"] is True

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from cells.models import MeetingStatus
-from notes.charts import month_chart
 from notes.models import Note, Theme
+from notes.themes.chart import month_chart
 from tests.conftest import PERSONAS, Library, World, can_read, make_meeting
 
 INDEX = reverse("notes:theme_index")

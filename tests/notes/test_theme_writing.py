@@ -14,10 +14,10 @@ from django.db import connection
 from django.urls import reverse
 
 from cells.models import Cell, Meeting
-from notes import services
 from notes.models import Theme
-from notes.services import split_theme_names, themes_named
-from notes.suggestions import suggest_themes
+from notes.themes import naming
+from notes.themes.naming import split_theme_names, themes_named
+from notes.themes.suggestions import suggest_themes
 from tests.conftest import Library, World
 
 AUTOCOMPLETE = reverse("notes:theme_autocomplete")
@@ -77,7 +77,7 @@ def test_a_theme_created_by_someone_else_meanwhile_is_reused(
 ) -> None:
     theirs = Theme.objects.create(name="Kindness", slug="kindness")
     # As if the other editor's insert landed after we looked.
-    monkeypatch.setattr(services, "_existing", lambda names: {})
+    monkeypatch.setattr(naming, "_existing", lambda names: {})
     assert themes_named(["kindness"]) == [theirs]
     assert Theme.objects.filter(name__iexact="kindness").count() == 1
 

@@ -18,9 +18,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
 from cells.models import Cell, Meeting, MeetingStatus, Visibility
-from notes.importing import ACCEPTED, UnreadableNote, read_note_file
-from notes.parsing import parse_note
-from notes.services import PointInput, create_meeting, set_status
+from notes.record.files import ACCEPTED, UnreadableNote, read_note_file
+from notes.record.parsing import parse_note
+from notes.record.services import PointInput, create_meeting, set_status
 
 
 class Skip(Exception):

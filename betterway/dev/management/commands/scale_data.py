@@ -21,9 +21,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from betterway.dev.vocabulary import COMMON, DOMAIN, RARE, THEME_WORDS, VERBS
 from cells.models import Cell, Meeting, MeetingStatus, Membership, Role, Visibility
 from notes.models import Note, Theme
-from notes.scale.vocabulary import COMMON, DOMAIN, RARE, THEME_WORDS, VERBS
 
 VISIBILITY_MIX = [(Visibility.PUBLIC, 5), (Visibility.NETWORK, 15), (Visibility.PRIVATE, 80)]
 THEMES_PER_NOTE = [(1, 30), (2, 35), (3, 25), (4, 10)]

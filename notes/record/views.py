@@ -19,18 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from betterway.markdown import render_markdown
 from cells.access import get_editable_cell, get_editable_meeting
 from cells.models import Cell, Meeting, MeetingStatus
-from notes.editor_forms import MeetingDetailsForm, PasteForm, PointFormSet, VersionForm
-from notes.importing import UnreadableNote, read_note_file
-from notes.parsing import parse_note
-from notes.services import (
-    PointInput,
-    StaleRecord,
-    create_meeting,
-    save_record,
-    set_status,
-    split_theme_names,
-)
-from notes.suggestions import suggest_themes
+from notes.record.files import UnreadableNote, read_note_file
+from notes.record.forms import MeetingDetailsForm, PasteForm, PointFormSet, VersionForm
+from notes.record.parsing import parse_note
+from notes.record.services import PointInput, StaleRecord, create_meeting, save_record, set_status
+from notes.themes.naming import split_theme_names
+from notes.themes.suggestions import suggest_themes
 
 POINTS = "points"
 _POINT_FIELDS = ["id", "version", "heading", "body", "themes"]
@@ -122,7 +116,7 @@ def _conflict(request: HttpRequest, current: Meeting, details: Any,
               mine: list[PointInput]) -> HttpResponse:  # fmt: skip
     context = {"meeting": current, "theirs": list(current.notes.order_by("position")),
                "mine": mine, "my_details": details.cleaned_data}  # fmt: skip
-    return render(request, "notes/conflict.html", context, status=409)
+    return render(request, "record/conflict.html", context, status=409)
 
 
 def _pasted_text(paste: PasteForm) -> str | None:
@@ -212,7 +206,7 @@ def _show(request: HttpRequest, cell: Cell, meeting: Meeting | None,
         "paste": paste or PasteForm(), "preview": preview,
         "record_version": meeting.version if meeting else None,
     }  # fmt: skip
-    return render(request, "notes/editor.html", context, status=status)
+    return render(request, "record/editor.html", context, status=status)
 
 
 def _add_suggestions(request: HttpRequest, points: Any, *, preview: bool) -> None:

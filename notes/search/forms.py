@@ -9,13 +9,13 @@ from typing import Any
 from django import forms
 
 from cells.models import AnyUser, Cell
-from notes.search import (
+from notes.search.engine import similar_themes
+from notes.search.query import (
     Criteria,
     SearchError,
     parse_date,
     resolve_cells,
     resolve_themes,
-    similar_themes,
     split_operators,
 )
 

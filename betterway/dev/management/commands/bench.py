@@ -33,11 +33,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from betterway.dev.management.commands.scale_data import BENCH_NARROW, BENCH_WIDE
+from betterway.dev.vocabulary import RARE
 from cells.models import Cell, Meeting, Visibility
-from notes.management.commands.scale_data import BENCH_NARROW, BENCH_WIDE
 from notes.models import Note, Theme
-from notes.scale.vocabulary import RARE
-from notes.search import Criteria, matching_notes, split_operators
+from notes.search.engine import matching_notes
+from notes.search.query import Criteria, split_operators
 
 BASE_DIR = Path(settings.BASE_DIR)
 PAGE_SIZE = 20
@@ -179,7 +180,7 @@ class Command(BaseCommand):
         """
         words, operators = split_operators(query)
         criteria = Criteria(by=operators["by"])
-        from notes.forms import SearchForm
+        from notes.search.forms import SearchForm
 
         form = SearchForm({"q": " ".join(f'{k}:"{v}"' for k, vs in operators.items() for v in vs)},
                           user=user)  # fmt: skip

@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cells.models import Cell, Meeting
-from notes.importing import ACCEPTED
-from notes.services import THEME_NAME_MAX, PointInput, split_theme_names
+from notes.record.files import ACCEPTED
+from notes.record.services import PointInput
+from notes.themes.naming import THEME_NAME_MAX, split_theme_names
 
 BODY_MAX = 100_000
 HEADING_MAX = 200

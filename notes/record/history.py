@@ -7,21 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_POST, require_safe
 
-from cells.access import get_editable_meeting
 from cells.models import Meeting
 from notes.models import Note
-from notes.services import restore_meeting_version, restore_note_version
 
-ENTRIES_PER_PAGE = 30
 _MEETING_FIELDS = {"date": "Date", "title": "Topic", "introduced_by": "Introduced by",
                    "venue": "Where", "guest_names": "Guests", "status": "Status"}  # fmt: skip
 _NOTE_FIELDS = {"position": "Position", "heading": "Heading", "body": "Text",
@@ -110,30 +101,7 @@ def _entries(meeting: Meeting) -> list[Entry]:
     return entries
 
 
-@login_required
-@require_safe
-def meeting_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    meeting = get_editable_meeting(request.user, slug, pk)
-    page = Paginator(_entries(meeting), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "notes/history.html", {"meeting": meeting, "page": page})
 
 
-@login_required
-@require_POST
-def note_restore(request: HttpRequest, slug: str, pk: int, history_id: int) -> HttpResponse:
-    meeting = get_editable_meeting(request.user, slug, pk)
-    record = get_object_or_404(Note.history.filter(meeting_id=meeting.pk), history_id=history_id)
-    note = restore_note_version(meeting, record)
-    messages.success(request, f"Point {note.position} is back as it was on "
-                              f"{record.history_date:%-d %B %Y at %H:%M}.")  # fmt: skip
-    return redirect(note.get_absolute_url())
 
 
-@login_required
-@require_POST
-def meeting_restore(request: HttpRequest, slug: str, pk: int, history_id: int) -> HttpResponse:
-    meeting = get_editable_meeting(request.user, slug, pk)
-    record = get_object_or_404(meeting.history.all(), history_id=history_id)
-    restore_meeting_version(meeting, record)
-    messages.success(request, "The meeting's details are back as they were.")
-    return redirect(meeting)

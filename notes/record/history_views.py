@@ -1,0 +1,46 @@
+"""The pages of a meeting's history: every version, and restoring one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from cells.access import get_editable_meeting
+from notes.models import Note
+from notes.record.history import _entries
+from notes.record.services import restore_meeting_version, restore_note_version
+
+ENTRIES_PER_PAGE = 30
+
+
+@login_required
+@require_safe
+def meeting_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_editable_meeting(request.user, slug, pk)
+    page = Paginator(_entries(meeting), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "record/history.html", {"meeting": meeting, "page": page})
+
+
+@login_required
+@require_POST
+def note_restore(request: HttpRequest, slug: str, pk: int, history_id: int) -> HttpResponse:
+    meeting = get_editable_meeting(request.user, slug, pk)
+    record = get_object_or_404(Note.history.filter(meeting_id=meeting.pk), history_id=history_id)
+    note = restore_note_version(meeting, record)
+    messages.success(request, f"Point {note.position} is back as it was on "
+                              f"{record.history_date:%-d %B %Y at %H:%M}.")  # fmt: skip
+    return redirect(note.get_absolute_url())
+
+
+@login_required
+@require_POST
+def meeting_restore(request: HttpRequest, slug: str, pk: int, history_id: int) -> HttpResponse:
+    meeting = get_editable_meeting(request.user, slug, pk)
+    record = get_object_or_404(meeting.history.all(), history_id=history_id)
+    restore_meeting_version(meeting, record)
+    messages.success(request, "The meeting's details are back as they were.")
+    return redirect(meeting)

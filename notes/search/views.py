@@ -1,0 +1,46 @@
+"""The search results page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from notes.search.engine import run_search, similar_themes
+from notes.search.forms import SearchForm
+from notes.search.query import Criteria
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None, user=request.user)
+    context: dict[str, object] = {"form": form}
+    if form.is_bound and not form.is_valid():
+        return render(request, "search/search.html", context, status=200)
+    criteria = form.criteria if form.is_bound else Criteria()
+    results = run_search(request.user, criteria, request.GET.get("page"))
+    context.update(
+        criteria=criteria,
+        page=results.page,
+        capped=results.capped,
+        theme_facets=_narrowing_links(request, results.theme_facets, criteria),
+        cell_facets=results.cell_facets,
+    )
+    if not results.page.object_list and criteria.words:
+        # No hits for the words: perhaps they meant a theme.
+        context["did_you_mean"] = similar_themes(request.user, criteria.words)
+    return render(request, "search/search.html", context)
+
+
+def _narrowing_links(request: HttpRequest, facets: list[dict], criteria: Criteria) -> list[dict]:
+    """Theme facets link to the same search with ``theme:"name"`` added: they narrow."""
+    active = {theme.pk for theme in criteria.themes}
+    links = []
+    for facet in facets:
+        if facet["tag__id"] in active:
+            continue
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["q"] = f'{params.get("q", "")} theme:"{facet["tag__name"]}"'.strip()
+        links.append({**facet, "url": f"?{params.urlencode()}"})
+    return links

@@ -1,0 +1,140 @@
+"""Theme pages: the index, one theme, its feed, and theme autocomplete."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from betterway.pagination import CountedPaginator
+from notes.models import Note, Theme, ThemeAlias
+from notes.themes.chart import month_chart
+from notes.themes.feeds import ThemeFeed
+from notes.themes.stats import (
+    cached,
+    cells_discussing,
+    points_per_month,
+    related_themes,
+    theme_counts,
+)
+from notes.themes.suggestions import suggestable_themes
+
+THEMES_PER_PAGE = 60
+
+
+POINTS_PER_PAGE = 20
+
+
+AUTOCOMPLETE_SIZE = 10
+
+
+THEME_SORTS = {"name": "by name", "count": "most discussed first"}
+
+
+@require_safe
+def theme_index(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort") if request.GET.get("sort") in THEME_SORTS else "name"
+    name_filter = request.GET.get("filter", "").strip()[:100]
+    counts = theme_counts(request.user)
+    if name_filter:
+        counts = [row for row in counts if name_filter.lower() in row[1].lower()]
+    if sort == "count":
+        counts = sorted(counts, key=lambda row: (-row[2], row[1].lower()))
+    else:
+        counts = sorted(counts, key=lambda row: row[1].lower())
+    page = Paginator(counts, THEMES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    themes = Theme.objects.in_bulk([pk for pk, _, _ in rows])
+    related = related_themes(request.user, list(themes), limit=3)
+    page.object_list = []
+    for pk, _name, count in rows:
+        if pk in themes:  # deleted since the counts were taken
+            theme = themes[pk]
+            theme.point_count, theme.related = count, related.get(pk, [])
+            page.object_list.append(theme)
+    context = {"page": page, "sort": sort, "sorts": THEME_SORTS, "name_filter": name_filter}
+    return render(request, "themes/theme_index.html", context)
+
+
+def _renamed(request: HttpRequest, slug: str) -> Theme | None:
+    """The theme an old address (from a rename or a merge) now belongs to, if readable."""
+    alias = ThemeAlias.objects.filter(slug=slug).first()
+    if alias is None:
+        return None
+    return next(iter(Theme.objects.find_visible(request.user, Q(pk=alias.theme_id))), None)
+
+
+@require_safe
+def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = next(iter(Theme.objects.find_visible(request.user, Q(slug=slug))), None)
+    if theme is None:
+        moved = _renamed(request, slug)
+        if moved is None:
+            raise Http404("No such theme.")
+        return redirect(moved, permanent=True)
+    user = request.user
+    notes = Note.objects.visible_to(user).filter(tagged_items__tag=theme)
+    cells = cached(user, "cells", lambda: cells_discussing(notes), theme.pk)
+    # The per-cell counts add up to the total, so the pages need no COUNT(*).
+    paginator = CountedPaginator(notes.newest_first().for_listing(), POINTS_PER_PAGE,
+                                 known_count=sum(row["count"] for row in cells))  # fmt: skip
+    context = {
+        "theme": theme,
+        "page": paginator.get_page(request.GET.get("page")),
+        "chart": month_chart(cached(user, "months", lambda: points_per_month(notes), theme.pk)),
+        "cells": cells,
+        "related": related_themes(user, [theme.pk]).get(theme.pk, []),
+    }
+    return render(request, "themes/theme_detail.html", context)
+
+
+@require_safe
+def theme_autocomplete(request: HttpRequest) -> JsonResponse:
+    """Themes for a theme input: case-insensitive, exact match first, most used next.
+
+    For people who write notes: unused themes are offered too, so logged-out
+    visitors get nothing.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Log in to use theme suggestions."}, status=403)
+    typed = request.GET.get("q", "").strip()[:100]
+    if not typed:
+        return JsonResponse({"themes": []})
+    themes = (
+        Theme.objects.filter(pk__in=suggestable_themes(request.user).values("pk"))
+        .filter(name__icontains=typed)
+        .annotate(
+            uses=Count("tagged_notes"),
+            exact=Case(
+                When(name__iexact=typed, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("exact", "-uses", Lower("name"))[:AUTOCOMPLETE_SIZE]
+    )
+    return JsonResponse(
+        {"themes": [{"name": t.name, "slug": t.slug, "uses": t.uses} for t in themes]}
+    )
+
+
+_theme_feed = ThemeFeed()
+
+
+def theme_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The theme's Atom feed; an old address redirects to the feed's new one."""
+    if not Theme.objects.find_visible(request.user, Q(slug=slug)):
+        moved = _renamed(request, slug)
+        if moved is not None:
+            return redirect("notes:theme_feed", slug=moved.slug, permanent=True)
+    return _theme_feed(request, slug=slug)

@@ -1,18 +1,144 @@
-"""Fetch one object the user may read, or answer 404.
+"""Who may read and change what: the whole reading and writing policy.
 
-A hidden object answers 404, not 403, so its existence does not leak; one the
-user may read but not change answers 403.
+The rules (DESIGN.md, "Reading rules"):
+
+- staff (and superusers) read and change everything;
+- a public cell's published meetings are read by anyone, even logged out;
+- a network cell's by anyone logged in;
+- a private cell's by its members only;
+- drafts only by the cell's facilitators (and staff);
+- only a cell's facilitators (and staff) change its meetings.
+
+A request's reader is resolved once (``reader_of``) into the ids of the cells
+they may read and facilitate; every ``visible_to`` / ``editable_by`` QuerySet
+method delegates to it. Views fetch single objects through the ``get_*``
+helpers below: a hidden object answers 404, not 403, so its existence does not
+leak; one the user may read but not change answers 403.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
-from cells.models import AnyUser, Cell, Meeting, MeetingQuerySet
+from cells.choices import MeetingStatus, Role, Visibility
+
+if TYPE_CHECKING:
+    from cells.models import Cell, Meeting, MeetingQuerySet
+
+# A logged-in user or the anonymous visitor: what request.user may be.
+AnyUser: TypeAlias = AbstractBaseUser | AnonymousUser
+
+_CACHE_ATTRIBUTE = "_betterway_reader"
+
+
+def is_network_staff(user: AnyUser) -> bool:
+    """Staff run the network: they may read and change everything."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
+    )
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What one user may read and change, resolved once per request.
+
+    Lists of ids, rather than subqueries, let PostgreSQL plan searches over
+    many notes well (it can walk notes newest first and stop early).
+    """
+
+    is_staff: bool = False
+    readable: tuple[int, ...] = ()
+    facilitated: tuple[int, ...] = ()
+
+    def may_read_cell(self, cell_id: int) -> bool:
+        return self.is_staff or cell_id in self.readable
+
+    def may_edit_cell(self, cell_id: int) -> bool:
+        return self.is_staff or cell_id in self.facilitated
+
+    def meetings_q(self, prefix: str = "") -> Q | None:
+        """The condition for meetings this reader may read; None when they may read all.
+
+        ``prefix`` reaches meetings through a relation, e.g. ``"meeting__"`` from notes.
+        """
+        if self.is_staff:
+            return None
+        condition = Q(
+            **{
+                f"{prefix}status": MeetingStatus.PUBLISHED,
+                f"{prefix}cell_id__in": list(self.readable),
+            }
+        )
+        if self.facilitated:
+            # Facilitators also read their cell's drafts.
+            condition |= Q(**{f"{prefix}cell_id__in": list(self.facilitated)})
+        return condition
+
+    def editable_meetings_q(self, prefix: str = "") -> Q | None:
+        """The condition for meetings this reader may change; None when they may change all."""
+        if self.is_staff:
+            return None
+        return Q(**{f"{prefix}cell_id__in": list(self.facilitated)})
+
+    @property
+    def cache_key(self) -> str:
+        """Readers who may read the same cells share cached figures."""
+        if self.is_staff:
+            return "all"
+        digest = hashlib.sha256(repr((self.readable, self.facilitated)).encode())
+        return digest.hexdigest()[:24]
+
+
+def reader_of(user: AnyUser) -> Reader:
+    """The user's reader, from one query; kept on the user object for the request
+    (as Django keeps permissions), so every page, count and search reuses it.
+    """
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    reader = Reader(is_staff=True) if is_network_staff(user) else _resolve(user)
+    setattr(user, _CACHE_ATTRIBUTE, reader)
+    return reader
+
+
+def forget_reader(user: AnyUser) -> None:
+    """Drop the resolved reader, after the user's memberships changed."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def _resolve(user: AnyUser) -> Reader:
+    from cells.models import Cell, Membership
+
+    if not user.is_authenticated:
+        rows = Cell.objects.filter(visibility=Visibility.PUBLIC).values_list("pk", flat=True)
+        return Reader(readable=tuple(rows))
+    member = Membership.objects.filter(cell=OuterRef("pk"), user_id=user.pk)
+    facilitates = member.filter(role=Role.FACILITATOR)
+    cells = (
+        Cell.objects.annotate(is_member=Exists(member), facilitates=Exists(facilitates))
+        .filter(Q(visibility__in=[Visibility.PUBLIC, Visibility.NETWORK]) | Q(is_member=True))
+        .values_list("pk", "facilitates")
+    )
+    rows = list(cells)
+    return Reader(
+        readable=tuple(pk for pk, _ in rows),
+        facilitated=tuple(pk for pk, facilitated in rows if facilitated),
+    )
 
 
 def get_visible_cell(user: AnyUser, slug: str) -> Cell:
+    from cells.models import Cell
+
     return get_object_or_404(Cell.objects.visible_to(user), slug=slug)
 
 
@@ -20,6 +146,8 @@ def get_visible_meeting(
     user: AnyUser, cell_slug: str, pk: int, meetings: MeetingQuerySet | None = None
 ) -> Meeting:
     """The meeting ``pk`` of cell ``cell_slug``; ``meetings`` may add joins and prefetches."""
+    from cells.models import Meeting
+
     if meetings is None:
         meetings = Meeting.objects.all()
     return get_object_or_404(
@@ -29,7 +157,7 @@ def get_visible_meeting(
 
 def get_editable_cell(user: AnyUser, slug: str) -> Cell:
     cell = get_visible_cell(user, slug)
-    if not cell.is_editable_by(user):
+    if not reader_of(user).may_edit_cell(cell.pk):
         raise PermissionDenied("Only the cell's facilitators can record its meetings.")
     return cell
 
@@ -38,6 +166,6 @@ def get_editable_meeting(
     user: AnyUser, cell_slug: str, pk: int, meetings: MeetingQuerySet | None = None
 ) -> Meeting:
     meeting = get_visible_meeting(user, cell_slug, pk, meetings)
-    if not meeting.cell.is_editable_by(user):
+    if not reader_of(user).may_edit_cell(meeting.cell_id):
         raise PermissionDenied("Only the cell's facilitators can change its meetings.")
     return meeting

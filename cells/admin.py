@@ -32,9 +32,14 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Cell)
 class CellAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "visibility", "is_active", "member_count", "meeting_count", "point_count",
+        "name",
+        "visibility",
+        "is_active",
+        "member_count",
+        "meeting_count",
+        "point_count",
         "site_link",
-    ]  # fmt: skip
+    ]
     list_filter = ["visibility", "is_active"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}

@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from cells.access import get_visible_cell
-from cells.models import AnyUser, Cell, Meeting
+from cells.access import AnyUser, get_visible_cell
+from cells.models import Cell, Meeting
 
 FEED_SIZE = 30
 

@@ -1,39 +1,22 @@
 """The organisation: cells, who belongs to them, and their meetings.
 
-Who may read and change what is decided here, once, by the ``visible_to`` and
-``editable_by`` QuerySet methods. Every read path goes through them.
+Who may read and change what is decided in ``cells/access.py``; the
+``visible_to`` and ``editable_by`` QuerySet methods here delegate to it.
 """
 
 from __future__ import annotations
 
-from typing import TypeAlias
-
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-# A logged-in user or the anonymous visitor: what request.user may be.
-AnyUser: TypeAlias = AbstractBaseUser | AnonymousUser
+from cells.access import AnyUser, reader_of
+from cells.choices import MeetingStatus, Role, Visibility
 
-
-def is_network_staff(user: AnyUser) -> bool:
-    """Staff run the network: they may read and change everything."""
-    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
-
-
-class Visibility(models.TextChoices):
-    PUBLIC = "public", "Public: anyone, even logged out"
-    NETWORK = "network", "Network: anyone who is logged in"
-    PRIVATE = "private", "Private: members of the cell only"
-
-
-class Role(models.TextChoices):
-    FACILITATOR = "facilitator", "Facilitator"
-    MEMBER = "member", "Member"
+__all__ = ["AnyUser", "Cell", "Meeting", "MeetingStatus", "Membership", "Role", "Visibility"]
 
 
 class CellQuerySet(models.QuerySet["Cell"]):
@@ -41,22 +24,12 @@ class CellQuerySet(models.QuerySet["Cell"]):
         return self.filter(is_active=True)
 
     def visible_to(self, user: AnyUser) -> CellQuerySet:
-        if is_network_staff(user):
-            return self.all()
-        if not user.is_authenticated:
-            return self.filter(visibility=Visibility.PUBLIC)
-        is_member = Exists(Membership.objects.filter(cell=OuterRef("pk"), user=user))
-        return self.filter(Q(visibility__in=[Visibility.PUBLIC, Visibility.NETWORK]) | is_member)
+        reader = reader_of(user)
+        return self.all() if reader.is_staff else self.filter(pk__in=reader.readable)
 
     def editable_by(self, user: AnyUser) -> CellQuerySet:
-        if is_network_staff(user):
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        facilitates = Membership.objects.filter(
-            cell=OuterRef("pk"), user=user, role=Role.FACILITATOR
-        )
-        return self.filter(Exists(facilitates))
+        reader = reader_of(user)
+        return self.all() if reader.is_staff else self.filter(pk__in=reader.facilitated)
 
 
 class Cell(models.Model):
@@ -95,8 +68,7 @@ class Cell(models.Model):
         return reverse("cells:detail", kwargs={"slug": self.slug})
 
     def is_editable_by(self, user: AnyUser) -> bool:
-        # The reader's facilitated cells are already known for this request.
-        return is_network_staff(user) or self.pk in cells_of(user)[1]
+        return reader_of(user).may_edit_cell(self.pk)
 
 
 class Membership(models.Model):
@@ -119,67 +91,16 @@ class Membership(models.Model):
         return f"{self.user} ({self.get_role_display().lower()}) in {self.cell}"
 
 
-class MeetingStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-def cells_of(user: AnyUser) -> tuple[list[int], list[int]]:
-    """Ids of the cells ``user`` may read, and of those they facilitate; one query.
-
-    Lists of ids, rather than subqueries, let PostgreSQL plan searches over
-    many notes well (it can walk notes newest first and stop early). Cached on
-    the user object for the request, as Django caches permissions.
-    """
-    cached = getattr(user, "_betterway_cells", None)
-    if cached is None:
-        facilitates = Membership.objects.filter(
-            cell=OuterRef("pk"), user_id=user.pk, role=Role.FACILITATOR
-        )
-        rows = (
-            Cell.objects.visible_to(user)
-            .annotate(facilitates=Exists(facilitates))
-            .values_list("pk", "facilitates")
-        )
-        readable = [pk for pk, _ in rows]
-        cached = (readable, [pk for pk, facilitated in rows if facilitated])
-        user._betterway_cells = cached
-    return cached
-
-
-def readable_meetings_q(user: AnyUser, prefix: str = "") -> Q | None:
-    """The condition for meetings ``user`` may read, or None when they may read all.
-
-    ``prefix`` lets related models (notes) filter through their meeting,
-    e.g. ``readable_meetings_q(user, "meeting__")``.
-    """
-    if is_network_staff(user):
-        return None
-    readable, facilitated = cells_of(user)
-    condition = Q(**{f"{prefix}status": MeetingStatus.PUBLISHED, f"{prefix}cell_id__in": readable})
-    if facilitated:
-        # Facilitators also read their cell's drafts.
-        condition |= Q(**{f"{prefix}cell_id__in": facilitated})
-    return condition
-
-
-def editable_meetings_q(user: AnyUser, prefix: str = "") -> Q | None:
-    """The condition for meetings ``user`` may change, or None when they may change all."""
-    if is_network_staff(user):
-        return None
-    return Q(**{f"{prefix}cell_id__in": cells_of(user)[1]})
-
-
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def published(self) -> MeetingQuerySet:
         return self.filter(status=MeetingStatus.PUBLISHED)
 
     def visible_to(self, user: AnyUser) -> MeetingQuerySet:
-        condition = readable_meetings_q(user)
+        condition = reader_of(user).meetings_q()
         return self.all() if condition is None else self.filter(condition)
 
     def editable_by(self, user: AnyUser) -> MeetingQuerySet:
-        condition = editable_meetings_q(user)
+        condition = reader_of(user).editable_meetings_q()
         return self.all() if condition is None else self.filter(condition)
 
 

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from cells.access import get_visible_cell, get_visible_meeting
-from cells.models import Cell, Meeting, MeetingStatus, Role, is_network_staff
+from cells.access import get_visible_cell, get_visible_meeting, is_network_staff, reader_of
+from cells.models import Cell, Meeting, MeetingStatus, Role
 
 CELLS_PER_PAGE = 30
 MEETINGS_PER_PAGE = 20
@@ -46,9 +46,7 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
     insider = is_network_staff(request.user) or any(
         membership.user_id == request.user.pk for membership in memberships
     )
-    can_edit = is_network_staff(request.user) or any(
-        m.user_id == request.user.pk and m.role == Role.FACILITATOR for m in memberships
-    )
+    can_edit = reader_of(request.user).may_edit_cell(cell.pk)
     context = {
         "cell": cell,
         "page": page,
@@ -69,6 +67,6 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "meeting": meeting,
         "previous": previous,
         "next": following,
-        "can_edit": request.user.is_authenticated and meeting.cell.is_editable_by(request.user),
+        "can_edit": reader_of(request.user).may_edit_cell(meeting.cell_id),
     }
     return render(request, "cells/meeting_detail.html", context)

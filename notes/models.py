@@ -14,14 +14,14 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from cells.models import AnyUser, editable_meetings_q, readable_meetings_q
+from cells.access import AnyUser, reader_of
 
 SEARCH_CONFIG = "english"
 
 
 def visible_notes_q(user: AnyUser, prefix: str = "") -> Q | None:
     """The condition for notes ``user`` may read (None: all), reached through ``prefix``."""
-    return readable_meetings_q(user, prefix=f"{prefix}meeting__")
+    return reader_of(user).meetings_q(prefix=f"{prefix}meeting__")
 
 
 class ThemeQuerySet(models.QuerySet["Theme"]):
@@ -121,10 +121,6 @@ class NoteQuerySet(models.QuerySet["Note"]):
     def for_listing(self) -> NoteQuerySet:
         """What a list of points shows: meeting, cell and themes, in constant queries."""
         return self.select_related("meeting__cell").prefetch_related("themes")
-
-    def editable_by(self, user: AnyUser) -> NoteQuerySet:
-        condition = editable_meetings_q(user, prefix="meeting__")
-        return self.all() if condition is None else self.filter(condition)
 
     def refresh_theme_names(self) -> int:
         """Recompute the denormalised theme names of these notes in one UPDATE.

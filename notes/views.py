@@ -20,11 +20,3 @@ def meeting_markdown(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     filename = f"{meeting.cell.slug}-{meeting.date:%Y-%m-%d}.md"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-
-
-
-
-
-

@@ -77,13 +77,22 @@ def make_user(username: str, **extra: Any) -> User:
     )
 
 
-def make_meeting(cell: Cell, *, status: str = MeetingStatus.PUBLISHED, points: int = 2,
-                 date: datetime.date | None = None, title: str = "Leadership in places",
-                 themes: list[Theme] | None = None) -> Meeting:  # fmt: skip
+def make_meeting(
+    cell: Cell,
+    *,
+    status: str = MeetingStatus.PUBLISHED,
+    points: int = 2,
+    date: datetime.date | None = None,
+    title: str = "Leadership in places",
+    themes: list[Theme] | None = None,
+) -> Meeting:
     meeting = Meeting.objects.create(
-        cell=cell, date=date or datetime.date(2017, 11, 29), title=title, status=status,
+        cell=cell,
+        date=date or datetime.date(2017, 11, 29),
+        title=title,
+        status=status,
         introduced_by="Richard Example",
-    )  # fmt: skip
+    )
     for position in range(1, points + 1):
         note = Note.objects.create(
             meeting=meeting,
@@ -104,9 +113,10 @@ def world(db: None) -> World:
     theme = Theme.objects.create(name="leadership", description="Who leads change.")
     for visibility in VISIBILITIES:
         cell = Cell.objects.create(
-            name=f"{visibility.label.split(':')[0]} cell", slug=f"{visibility}-cell",
+            name=f"{visibility.label.split(':')[0]} cell",
+            slug=f"{visibility}-cell",
             visibility=visibility,
-        )  # fmt: skip
+        )
         w.cells[visibility] = cell
         for status in STATUSES:
             w.meetings[(visibility, status)] = make_meeting(
@@ -175,9 +185,12 @@ class Library:
 
 def _published_meeting(cell: Cell, date: str, title: str, introduced_by: str = "") -> Meeting:
     return Meeting.objects.create(
-        cell=cell, date=datetime.date.fromisoformat(date), title=title,
-        introduced_by=introduced_by, status=MeetingStatus.PUBLISHED,
-    )  # fmt: skip
+        cell=cell,
+        date=datetime.date.fromisoformat(date),
+        title=title,
+        introduced_by=introduced_by,
+        status=MeetingStatus.PUBLISHED,
+    )
 
 
 @pytest.fixture
@@ -191,19 +204,44 @@ def library(world: World) -> Library:
     network_meeting = _published_meeting(network, "2017-11-29", "Budgets", "Amara Okafor")
     private_meeting = _published_meeting(private, "2018-01-15", "Ministers", "Chris Patel")
     specs = {
-        "coaching": (early, 1, "Coaching academies", "Front line teams redesigned services "
-                     "with patients in the room.", ["co-production"]),
-        "passing": (early, 2, "", "Some coaching happened, and then the money ran out "
-                    "before anyone noticed the patients.", ["prevention"]),
-        "pantry": (later, 1, "", "Residents run a food pantry and a homework club "
-                   "without the council.", ["co-production", "systems change"]),
-        "trust": (later, 2, "", 'Trust <b>matters</b> & "quotes" too: trust is built '
-                  "slowly.", []),
-        "budget": (network_meeting, 1, "", "Prevention budgets lose to acute services "
-                   "every year.", ["prevention", "systems change"]),
-        "secret": (private_meeting, 1, "", "A confidential pantry of ministerial ideas "
-                   "about prevention.", ["prevention"]),
-    }  # fmt: skip
+        "coaching": (
+            early,
+            1,
+            "Coaching academies",
+            "Front line teams redesigned services with patients in the room.",
+            ["co-production"],
+        ),
+        "passing": (
+            early,
+            2,
+            "",
+            "Some coaching happened, and then the money ran out "
+            "before anyone noticed the patients.",
+            ["prevention"],
+        ),
+        "pantry": (
+            later,
+            1,
+            "",
+            "Residents run a food pantry and a homework club without the council.",
+            ["co-production", "systems change"],
+        ),
+        "trust": (later, 2, "", 'Trust <b>matters</b> & "quotes" too: trust is built slowly.', []),
+        "budget": (
+            network_meeting,
+            1,
+            "",
+            "Prevention budgets lose to acute services every year.",
+            ["prevention", "systems change"],
+        ),
+        "secret": (
+            private_meeting,
+            1,
+            "",
+            "A confidential pantry of ministerial ideas about prevention.",
+            ["prevention"],
+        ),
+    }
     notes = {}
     for key, (meeting, position, heading, body, themes) in specs.items():
         note = Note.objects.create(meeting=meeting, position=position, heading=heading, body=body)

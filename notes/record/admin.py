@@ -80,12 +80,14 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
         return super().get_queryset(request).annotate(point_total=Count("notes"))
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet,
-                           search_term: str) -> tuple[QuerySet, bool]:  # fmt: skip
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
         if not search_term.strip():
             return queryset, False
-        matching = Note.objects.filter(meeting=OuterRef("pk"), search_vector=_full_text(
-            search_term))  # fmt: skip
+        matching = Note.objects.filter(
+            meeting=OuterRef("pk"), search_vector=_full_text(search_term)
+        )
         return queryset.filter(Exists(matching) | Q(title__icontains=search_term)), False
 
     @admin.display(description="points", ordering="point_total")
@@ -104,24 +106,38 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._set_status(request, queryset, MeetingStatus.PUBLISHED)
 
-    @admin.action(description="Unpublish selected meetings (back to draft)",
-                  permissions=["change"])  # fmt: skip
+    @admin.action(description="Unpublish selected meetings (back to draft)", permissions=["change"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._set_status(request, queryset, MeetingStatus.DRAFT)
 
-    @admin.action(description="Add a theme to every point of the selected meetings",
-                  permissions=["change"])  # fmt: skip
+    @admin.action(
+        description="Add a theme to every point of the selected meetings", permissions=["change"]
+    )
     def add_theme_to_points(self, request: HttpRequest, queryset: QuerySet) -> Any:
         notes = Note.objects.filter(meeting__in=queryset)
-        return theme_action(self, request, notes, adding=True, selected=queryset,
-                             title="Add a theme to the points of these meetings")  # fmt: skip
+        return theme_action(
+            self,
+            request,
+            notes,
+            adding=True,
+            selected=queryset,
+            title="Add a theme to the points of these meetings",
+        )
 
-    @admin.action(description="Remove a theme from the points of the selected meetings",
-                  permissions=["change"])  # fmt: skip
+    @admin.action(
+        description="Remove a theme from the points of the selected meetings",
+        permissions=["change"],
+    )
     def remove_theme_from_points(self, request: HttpRequest, queryset: QuerySet) -> Any:
         notes = Note.objects.filter(meeting__in=queryset)
-        return theme_action(self, request, notes, adding=False, selected=queryset,
-                             title="Remove a theme from the points of these meetings")  # fmt: skip
+        return theme_action(
+            self,
+            request,
+            notes,
+            adding=False,
+            selected=queryset,
+            title="Remove a theme from the points of these meetings",
+        )
 
 
 class CsvEscape:
@@ -144,8 +160,9 @@ class NoteAdmin(SimpleHistoryAdmin):
     readonly_fields = ["theme_names", "version", "created_at", "updated_at"]
     actions = ["add_theme_to_notes", "remove_theme_from_notes", "export_csv"]
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet,
-                           search_term: str) -> tuple[QuerySet, bool]:  # fmt: skip
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
         if not search_term.strip():
             return queryset, False
         return queryset.filter(search_vector=_full_text(search_term)), False
@@ -165,13 +182,25 @@ class NoteAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Add a theme to the selected points", permissions=["change"])
     def add_theme_to_notes(self, request: HttpRequest, queryset: QuerySet) -> Any:
-        return theme_action(self, request, queryset, adding=True, selected=queryset,
-                             title="Add a theme to these points")  # fmt: skip
+        return theme_action(
+            self,
+            request,
+            queryset,
+            adding=True,
+            selected=queryset,
+            title="Add a theme to these points",
+        )
 
     @admin.action(description="Remove a theme from the selected points", permissions=["change"])
     def remove_theme_from_notes(self, request: HttpRequest, queryset: QuerySet) -> Any:
-        return theme_action(self, request, queryset, adding=False, selected=queryset,
-                             title="Remove a theme from these points")  # fmt: skip
+        return theme_action(
+            self,
+            request,
+            queryset,
+            adding=False,
+            selected=queryset,
+            title="Remove a theme from these points",
+        )
 
     @admin.action(description="Export the selected points as CSV", permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
@@ -184,7 +213,14 @@ class NoteAdmin(SimpleHistoryAdmin):
             "meeting__cell__name", "meeting__date", "meeting_id", "position"
         )
         for note in notes.iterator(chunk_size=2000):
-            row = [note.meeting.cell.name, note.meeting.title, note.meeting.date.isoformat(),
-                   note.position, note.heading, note.theme_names, note.body]  # fmt: skip
+            row = [
+                note.meeting.cell.name,
+                note.meeting.title,
+                note.meeting.date.isoformat(),
+                note.position,
+                note.heading,
+                note.theme_names,
+                note.body,
+            ]
             writer.writerow([CsvEscape.cell(value) for value in row])
         return response

@@ -24,8 +24,15 @@ class MeetingDetailsForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["date", "title", "introduced_by", "introduced_by_user", "attendees",
-                  "guest_names", "venue"]  # fmt: skip
+        fields = [
+            "date",
+            "title",
+            "introduced_by",
+            "introduced_by_user",
+            "attendees",
+            "guest_names",
+            "venue",
+        ]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "attendees": forms.CheckboxSelectMultiple,
@@ -81,9 +88,13 @@ class PointForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any suggested name may be accepted; suggestions are recomputed on render.
         self.fields["accept"].choices = [
-            (name, name) for name in (self.data.getlist(self.add_prefix("accept")) if
-                                      hasattr(self.data, "getlist") else [])
-        ]  # fmt: skip
+            (name, name)
+            for name in (
+                self.data.getlist(self.add_prefix("accept"))
+                if hasattr(self.data, "getlist")
+                else []
+            )
+        ]
         self.suggestions: list[Any] = []
         self.preview: str | None = None
 
@@ -124,9 +135,12 @@ class PointForm(forms.Form):
         data = self.cleaned_data
         themes = split_theme_names(", ".join(data["themes"] + list(data.get("accept") or [])))
         return PointInput(
-            heading=data["heading"].strip(), body=data["body"], themes=themes,
-            id=data.get("id"), version=data.get("version"),
-        )  # fmt: skip
+            heading=data["heading"].strip(),
+            body=data["body"],
+            themes=themes,
+            id=data.get("id"),
+            version=data.get("version"),
+        )
 
 
 PointFormSet = forms.formset_factory(

@@ -13,10 +13,20 @@ from django.utils.safestring import SafeString, mark_safe
 from cells.models import Meeting
 from notes.models import Note
 
-_MEETING_FIELDS = {"date": "Date", "title": "Topic", "introduced_by": "Introduced by",
-                   "venue": "Where", "guest_names": "Guests", "status": "Status"}  # fmt: skip
-_NOTE_FIELDS = {"position": "Position", "heading": "Heading", "body": "Text",
-                "theme_names": "Themes"}  # fmt: skip
+_MEETING_FIELDS = {
+    "date": "Date",
+    "title": "Topic",
+    "introduced_by": "Introduced by",
+    "venue": "Where",
+    "guest_names": "Guests",
+    "status": "Status",
+}
+_NOTE_FIELDS = {
+    "position": "Position",
+    "heading": "Heading",
+    "body": "Text",
+    "theme_names": "Themes",
+}
 _KINDS = {"+": "added", "~": "changed", "-": "deleted"}
 
 
@@ -72,9 +82,17 @@ def _entries(meeting: Meeting) -> list[Entry]:
     for record in meeting_records:
         changes = _changes(previous, record, _MEETING_FIELDS)
         if changes or previous is None:
-            entries.append(Entry(record.history_date, record.history_user, "Meeting details",
-                                 _KINDS[record.history_type], record, changes,
-                                 restorable=record is not meeting_records[-1]))  # fmt: skip
+            entries.append(
+                Entry(
+                    record.history_date,
+                    record.history_user,
+                    "Meeting details",
+                    _KINDS[record.history_type],
+                    record,
+                    changes,
+                    restorable=record is not meeting_records[-1],
+                )
+            )
         previous = record
     existing = set(meeting.notes.values_list("pk", flat=True))
     records = list(
@@ -93,15 +111,18 @@ def _entries(meeting: Meeting) -> list[Entry]:
                 restorable = record.id not in existing
             else:
                 restorable = record.id in existing and record is not latest[record.id]
-            entries.append(Entry(record.history_date, record.history_user,
-                                 f"Point {record.position}", kind, record, changes,
-                                 restorable=restorable, is_note=True))  # fmt: skip
+            entries.append(
+                Entry(
+                    record.history_date,
+                    record.history_user,
+                    f"Point {record.position}",
+                    kind,
+                    record,
+                    changes,
+                    restorable=restorable,
+                    is_note=True,
+                )
+            )
         previous_of[record.id] = before if kind == "deleted" else record
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
-
-
-
-
-
-

@@ -31,8 +31,10 @@ def note_restore(request: HttpRequest, slug: str, pk: int, history_id: int) -> H
     meeting = get_editable_meeting(request.user, slug, pk)
     record = get_object_or_404(Note.history.filter(meeting_id=meeting.pk), history_id=history_id)
     note = restore_note_version(meeting, record)
-    messages.success(request, f"Point {note.position} is back as it was on "
-                              f"{record.history_date:%-d %B %Y at %H:%M}.")  # fmt: skip
+    messages.success(
+        request,
+        f"Point {note.position} is back as it was on {record.history_date:%-d %B %Y at %H:%M}.",
+    )
     return redirect(note.get_absolute_url())
 
 

@@ -32,16 +32,13 @@ class StaleRecord(Exception):
         self.meeting = meeting
 
 
-
-
-
-
-
-
-
-
-def create_meeting(cell: Cell, user: Any, details: dict[str, Any], points: list[PointInput],
-                   attendees: Iterable[Any] = ()) -> Meeting:  # fmt: skip
+def create_meeting(
+    cell: Cell,
+    user: Any,
+    details: dict[str, Any],
+    points: list[PointInput],
+    attendees: Iterable[Any] = (),
+) -> Meeting:
     with transaction.atomic():
         meeting = Meeting(cell=cell, created_by=user, status=MeetingStatus.DRAFT, **details)
         meeting.save()
@@ -50,8 +47,15 @@ def create_meeting(cell: Cell, user: Any, details: dict[str, Any], points: list[
     return meeting
 
 
-def save_record(meeting: Meeting, user: Any, *, version: int, details: dict[str, Any],
-                points: list[PointInput], attendees: Iterable[Any] = ()) -> Meeting:  # fmt: skip
+def save_record(
+    meeting: Meeting,
+    user: Any,
+    *,
+    version: int,
+    details: dict[str, Any],
+    points: list[PointInput],
+    attendees: Iterable[Any] = (),
+) -> Meeting:
     """Save the meeting's details and its points in order, or raise StaleRecord.
 
     Points missing from ``points`` are deleted (their history keeps them, so
@@ -76,8 +80,9 @@ def save_record(meeting: Meeting, user: Any, *, version: int, details: dict[str,
     return locked
 
 
-def _save_points(meeting: Meeting, user: Any, points: list[PointInput],
-                 existing: dict[int, Note]) -> None:  # fmt: skip
+def _save_points(
+    meeting: Meeting, user: Any, points: list[PointInput], existing: dict[int, Note]
+) -> None:
     kept = {point.id for point in points if point.id is not None}
     for note_id, note in existing.items():
         if note_id not in kept:
@@ -141,11 +146,3 @@ def restore_meeting_version(meeting: Meeting, record: Any) -> Meeting:
 
 # Set-based theme changes (admin). Plain UPDATE/DELETE statements send no
 # signals, so each function refreshes the affected notes' theme names itself.
-
-
-
-
-
-
-
-

@@ -65,12 +65,26 @@ def _editor(request: HttpRequest, cell: Cell, meeting: Meeting | None) -> HttpRe
             paste = PasteForm()
     elif action == "add":
         typed_points.append({})
-    return _show(request, cell, meeting, typed_details, typed_points, paste=paste,
-                 preview=action == "preview")  # fmt: skip
+    return _show(
+        request,
+        cell,
+        meeting,
+        typed_details,
+        typed_points,
+        paste=paste,
+        preview=action == "preview",
+    )
 
 
-def _save(request: HttpRequest, cell: Cell, meeting: Meeting | None, details: Any,
-          points: Any, *, publish: bool) -> HttpResponse:  # fmt: skip
+def _save(
+    request: HttpRequest,
+    cell: Cell,
+    meeting: Meeting | None,
+    details: Any,
+    points: Any,
+    *,
+    publish: bool,
+) -> HttpResponse:
     version = VersionForm(request.POST)
     valid = details.is_valid() and points.is_valid() and (meeting is None or version.is_valid())
     inputs = _point_inputs(points) if valid else []
@@ -88,9 +102,13 @@ def _save(request: HttpRequest, cell: Cell, meeting: Meeting | None, details: An
         else:
             began_from = version.cleaned_data["record_version"]
             meeting = save_record(
-                meeting, request.user, version=began_from, details=details.details(),
-                points=inputs, attendees=attendees,
-            )  # fmt: skip
+                meeting,
+                request.user,
+                version=began_from,
+                details=details.details(),
+                points=inputs,
+                attendees=attendees,
+            )
     except StaleRecord as conflict:
         return _conflict(request, conflict.meeting, details, inputs)
     if publish:
@@ -106,16 +124,22 @@ def _point_inputs(points: Any) -> list[PointInput]:
     deleted = {id(form) for form in points.deleted_forms}
     ordered = [form for form in points.ordered_forms if id(form) not in deleted]
     ordered += [
-        form for form in points.forms
+        form
+        for form in points.forms
         if id(form) not in deleted and form not in ordered and form.has_changed()
-    ]  # fmt: skip
+    ]
     return [form.to_input() for form in ordered if not form.is_blank()]
 
 
-def _conflict(request: HttpRequest, current: Meeting, details: Any,
-              mine: list[PointInput]) -> HttpResponse:  # fmt: skip
-    context = {"meeting": current, "theirs": list(current.notes.order_by("position")),
-               "mine": mine, "my_details": details.cleaned_data}  # fmt: skip
+def _conflict(
+    request: HttpRequest, current: Meeting, details: Any, mine: list[PointInput]
+) -> HttpResponse:
+    context = {
+        "meeting": current,
+        "theirs": list(current.notes.order_by("position")),
+        "mine": mine,
+        "my_details": details.cleaned_data,
+    }
     return render(request, "record/conflict.html", context, status=409)
 
 
@@ -174,25 +198,42 @@ def _initial_details(meeting: Meeting | None) -> dict[str, Any]:
     if meeting is None:
         return {}
     return {
-        "date": meeting.date, "title": meeting.title, "introduced_by": meeting.introduced_by,
-        "introduced_by_user": meeting.introduced_by_user_id, "guest_names": meeting.guest_names,
-        "venue": meeting.venue, "attendees": list(meeting.attendees.values_list("pk", flat=True)),
-    }  # fmt: skip
+        "date": meeting.date,
+        "title": meeting.title,
+        "introduced_by": meeting.introduced_by,
+        "introduced_by_user": meeting.introduced_by_user_id,
+        "guest_names": meeting.guest_names,
+        "venue": meeting.venue,
+        "attendees": list(meeting.attendees.values_list("pk", flat=True)),
+    }
 
 
 def _initial_points(meeting: Meeting | None) -> list[dict[str, Any]]:
     if meeting is None:
         return [{}]
     return [
-        {"id": note.pk, "version": note.version, "heading": note.heading, "body": note.body,
-         "themes": ", ".join(theme.name for theme in note.themes.all())}
+        {
+            "id": note.pk,
+            "version": note.version,
+            "heading": note.heading,
+            "body": note.body,
+            "themes": ", ".join(theme.name for theme in note.themes.all()),
+        }
         for note in meeting.notes.order_by("position").prefetch_related("themes")
-    ]  # fmt: skip
+    ]
 
 
-def _show(request: HttpRequest, cell: Cell, meeting: Meeting | None,
-          details: Any = None, points: Any = None, *, paste: PasteForm | None = None,
-          preview: bool = False, status: int = 200) -> HttpResponse:  # fmt: skip
+def _show(
+    request: HttpRequest,
+    cell: Cell,
+    meeting: Meeting | None,
+    details: Any = None,
+    points: Any = None,
+    *,
+    paste: PasteForm | None = None,
+    preview: bool = False,
+    status: int = 200,
+) -> HttpResponse:
     """Render the editor from bound forms (with errors) or from typed values."""
     if not isinstance(details, MeetingDetailsForm):
         details = MeetingDetailsForm(initial=details, instance=meeting, cell=cell)
@@ -202,17 +243,22 @@ def _show(request: HttpRequest, cell: Cell, meeting: Meeting | None,
         points = PointFormSet(initial=points, prefix=POINTS)
     _add_suggestions(request, points, preview=preview)
     context = {
-        "cell": cell, "meeting": meeting, "details": details, "points": points,
-        "paste": paste or PasteForm(), "preview": preview,
+        "cell": cell,
+        "meeting": meeting,
+        "details": details,
+        "points": points,
+        "paste": paste or PasteForm(),
+        "preview": preview,
         "record_version": meeting.version if meeting else None,
-    }  # fmt: skip
+    }
     return render(request, "record/editor.html", context, status=status)
 
 
 def _add_suggestions(request: HttpRequest, points: Any, *, preview: bool) -> None:
     """Suggested themes (with the words that matched) and previews for each point."""
-    texts = [f"{form['heading'].value() or ''}\n{form['body'].value() or ''}" for form in
-             points.forms]  # fmt: skip
+    texts = [
+        f"{form['heading'].value() or ''}\n{form['body'].value() or ''}" for form in points.forms
+    ]
     for form, suggestions in zip(points.forms, suggest_themes(request.user, texts), strict=True):
         chosen = {n.strip().lower() for n in (form["themes"].value() or "").split(",")}
         form.suggestions = [s for s in suggestions if s.theme.name.lower() not in chosen]

@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from betterway.markdown import plain_excerpt
 from betterway.pagination import CountedPaginator
-from cells.models import AnyUser
+from cells.access import AnyUser
 from notes.models import SEARCH_CONFIG, Note, NoteQuerySet, TaggedNote, Theme
 from notes.search.query import Criteria
 from notes.themes.stats import cells_discussing
@@ -41,20 +41,6 @@ FACET_SIZE = 12
 # recently written matches, at most this many; the page says when it capped.
 CANDIDATES = 1000
 RESULTS_PER_PAGE = 20
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def similar_themes(user: AnyUser, text: str, limit: int = 3) -> list[Theme]:
@@ -110,8 +96,9 @@ def run_search(user: AnyUser, criteria: Criteria, page_number: str | None) -> Re
     capped = len(ids) > CANDIDATES
     ids = ids[:CANDIDATES]
     candidates = Note.objects.filter(pk__in=ids)
-    paginator = CountedPaginator(ordered(candidates, criteria).for_listing(), RESULTS_PER_PAGE,
-                                 known_count=len(ids))  # fmt: skip
+    paginator = CountedPaginator(
+        ordered(candidates, criteria).for_listing(), RESULTS_PER_PAGE, known_count=len(ids)
+    )
     page = paginator.get_page(page_number)
     add_snippets(page, criteria)
     return Results(page, capped, theme_facets(candidates), cell_facets(candidates))

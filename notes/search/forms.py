@@ -8,7 +8,8 @@ from typing import Any
 
 from django import forms
 
-from cells.models import AnyUser, Cell
+from cells.access import AnyUser
+from cells.models import Cell
 from notes.search.engine import similar_themes
 from notes.search.query import (
     Criteria,
@@ -28,15 +29,20 @@ QUERY_HELP = (
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search notes", required=False, max_length=500, help_text=QUERY_HELP,
+        label="Search notes",
+        required=False,
+        max_length=500,
+        help_text=QUERY_HELP,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )  # fmt: skip
+    )
     theme = forms.CharField(label="Theme", required=False, max_length=100)
     cell = forms.ChoiceField(label="Cell", required=False)
     by = forms.CharField(
-        label="Introduced or written by", required=False, max_length=100,
+        label="Introduced or written by",
+        required=False,
+        max_length=100,
         help_text="Part of a name, e.g. “Fran”.",
-    )  # fmt: skip
+    )
     after = forms.DateField(
         label="On or after", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

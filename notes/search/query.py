@@ -15,7 +15,8 @@ from django.db.models import (
     Q,
 )
 
-from cells.models import AnyUser, Cell
+from cells.access import AnyUser
+from cells.models import Cell
 from notes.models import SEARCH_CONFIG, Theme
 
 OPERATORS = ("theme", "cell", "by", "after", "before")

@@ -29,32 +29,45 @@ SIMILARITY = 0.4
 def _log(request: HttpRequest, obj: Any, message: str) -> None:
     """Record a bulk change in the object's admin history, with who and when."""
     LogEntry.objects.log_actions(
-        user_id=request.user.pk, queryset=[obj], action_flag=CHANGE, change_message=message,
+        user_id=request.user.pk,
+        queryset=[obj],
+        action_flag=CHANGE,
+        change_message=message,
         single_object=True,
-    )  # fmt: skip
+    )
 
 
 class ThemeNameForm(forms.Form):
     name = forms.CharField(
-        label="Theme", max_length=100,
+        label="Theme",
+        max_length=100,
         help_text="An existing theme (any case) or a new one, which is created.",
-    )  # fmt: skip
+    )
 
 
 class ThemeChoiceForm(forms.Form):
     theme = forms.ModelChoiceField(queryset=Theme.objects.none(), label="Theme")
 
 
-def theme_action(modeladmin: Any, request: HttpRequest, notes: QuerySet, *, adding: bool,
-                  selected: QuerySet, title: str) -> HttpResponse | None:  # fmt: skip
+def theme_action(
+    modeladmin: Any,
+    request: HttpRequest,
+    notes: QuerySet,
+    *,
+    adding: bool,
+    selected: QuerySet,
+    title: str,
+) -> HttpResponse | None:
     """Ask which theme, then add it to or remove it from ``notes`` in one operation."""
     if adding:
         form: forms.Form = ThemeNameForm(request.POST if "apply" in request.POST else None)
     else:
         form = ThemeChoiceForm(request.POST if "apply" in request.POST else None)
-        form.fields["theme"].queryset = Theme.objects.filter(
-            tagged_notes__content_object__in=notes
-        ).distinct().order_by(Lower("name"))  # fmt: skip
+        form.fields["theme"].queryset = (
+            Theme.objects.filter(tagged_notes__content_object__in=notes)
+            .distinct()
+            .order_by(Lower("name"))
+        )
     if form.is_bound and form.is_valid():
         if adding:
             theme = themes_named([form.cleaned_data["name"]])[0]
@@ -68,10 +81,14 @@ def theme_action(modeladmin: Any, request: HttpRequest, notes: QuerySet, *, addi
         modeladmin.message_user(request, message, messages.SUCCESS)
         return None
     context = {
-        **modeladmin.admin_site.each_context(request), "title": title, "form": form,
-        "selected": selected, "action": request.POST.get("action"), "opts": modeladmin.model._meta,
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "selected": selected,
+        "action": request.POST.get("action"),
+        "opts": modeladmin.model._meta,
         "point_count": notes.count(),
-    }  # fmt: skip
+    }
     return TemplateResponse(request, "admin/notes/theme_action.html", context)
 
 
@@ -86,9 +103,11 @@ class ThemeAliasInline(admin.TabularInline):
 
 class MergeForm(forms.Form):
     target = forms.ModelChoiceField(
-        queryset=Theme.objects.none(), widget=forms.RadioSelect, label="Keep this theme",
+        queryset=Theme.objects.none(),
+        widget=forms.RadioSelect,
+        label="Keep this theme",
         help_text="The others are merged into it and deleted; their addresses redirect to it.",
-    )  # fmt: skip
+    )
 
 
 @admin.register(Theme)
@@ -108,16 +127,20 @@ class ThemeAdmin(admin.ModelAdmin):
         return theme.usage_total
 
     def get_urls(self) -> list[Any]:
-        similar = path("similar/", self.admin_site.admin_view(self.similar_view),
-                       name="notes_theme_similar")  # fmt: skip
-        merge = path("merge/", self.admin_site.admin_view(self.merge_view),
-                     name="notes_theme_merge")  # fmt: skip
+        similar = path(
+            "similar/", self.admin_site.admin_view(self.similar_view), name="notes_theme_similar"
+        )
+        merge = path(
+            "merge/", self.admin_site.admin_view(self.merge_view), name="notes_theme_merge"
+        )
         return [similar, merge, *super().get_urls()]
 
     def _merge(self, request: HttpRequest, target: Theme, themes: list[Theme]) -> None:
         result = merge_themes(target, themes)
-        message = (f"Merged {', '.join(f'“{name}”' for name in result.merged)} into "
-                   f"“{target.name}” ({result.points} point(s)).")  # fmt: skip
+        message = (
+            f"Merged {', '.join(f'“{name}”' for name in result.merged)} into "
+            f"“{target.name}” ({result.points} point(s))."
+        )
         _log(request, target, message)
         self.message_user(request, message, messages.SUCCESS)
 
@@ -127,16 +150,21 @@ class ThemeAdmin(admin.ModelAdmin):
         if len(themes) < 2:
             self.message_user(request, "Select at least two themes to merge.", messages.WARNING)
             return None
-        form = MergeForm(request.POST if "apply" in request.POST else None,
-                         initial={"target": themes[0].pk})  # fmt: skip
+        form = MergeForm(
+            request.POST if "apply" in request.POST else None, initial={"target": themes[0].pk}
+        )
         form.fields["target"].queryset = queryset
         if form.is_bound and form.is_valid():
             self._merge(request, form.cleaned_data["target"], themes)
             return None
         context = {
-            **self.admin_site.each_context(request), "title": "Merge themes", "form": form,
-            "themes": themes, "action": request.POST.get("action"), "opts": self.model._meta,
-        }  # fmt: skip
+            **self.admin_site.each_context(request),
+            "title": "Merge themes",
+            "form": form,
+            "themes": themes,
+            "action": request.POST.get("action"),
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/notes/theme_merge.html", context)
 
     def merge_view(self, request: HttpRequest) -> HttpResponse:
@@ -168,10 +196,12 @@ class ThemeAdmin(admin.ModelAdmin):
         )
         pairs = [(themes[a], themes[b], round(score * 100)) for a, b, score in rows]
         context = {
-            **self.admin_site.each_context(request), "title": "Themes with similar names",
-            "pairs": pairs, "opts": self.model._meta,
+            **self.admin_site.each_context(request),
+            "title": "Themes with similar names",
+            "pairs": pairs,
+            "opts": self.model._meta,
             "can_merge": self.has_change_permission(request),
-        }  # fmt: skip
+        }
         return TemplateResponse(request, "admin/notes/theme_similar.html", context)
 
 

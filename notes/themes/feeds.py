@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from betterway.markdown import render_markdown
-from cells.models import AnyUser
+from cells.access import AnyUser
 from notes.models import Note, Theme
 
 FEED_SIZE = 30

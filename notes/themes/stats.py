@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -13,16 +12,8 @@ from django.core.cache import cache
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 
-from cells.models import AnyUser, cells_of, is_network_staff
+from cells.access import AnyUser, reader_of
 from notes.models import Note, TaggedNote, Theme, visible_notes_q
-
-
-def _reader_key(user: AnyUser) -> str:
-    """Readers who may read the same cells share cached figures."""
-    if is_network_staff(user):
-        return "all"
-    readable, facilitated = cells_of(user)
-    return hashlib.sha256(repr((readable, facilitated)).encode()).hexdigest()[:24]
 
 
 def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object) -> Any:
@@ -33,7 +24,7 @@ def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object)
     """
     if settings.STATS_CACHE_SECONDS <= 0:
         return compute()
-    key = ":".join(["stats", name, _reader_key(user), *map(str, parts)])
+    key = ":".join(["stats", name, reader_of(user).cache_key, *map(str, parts)])
     return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
 
 
@@ -52,8 +43,9 @@ def related_themes(
     """
     if not theme_ids:
         return {}
-    top = cached(user, "related", lambda: _related_pairs(user, theme_ids, limit),
-                 *sorted(theme_ids), limit)  # fmt: skip
+    top = cached(
+        user, "related", lambda: _related_pairs(user, theme_ids, limit), *sorted(theme_ids), limit
+    )
     wanted = {tag_id for rows in top.values() for tag_id, _ in rows}
     themes = Theme.objects.in_bulk(wanted)
     return {
@@ -112,6 +104,10 @@ def top_themes_of_cell(user: AnyUser, cell_id: int, limit: int = 10) -> list[The
 
 def theme_counts(user: AnyUser) -> list[tuple[int, str, int]]:
     """(id, name, readable points) of every theme the user may see; cached."""
-    return cached(user, "theme-counts", lambda: list(
-        Theme.objects.with_point_counts(user).values_list("pk", "name", "point_count")
-    ))  # fmt: skip
+    return cached(
+        user,
+        "theme-counts",
+        lambda: list(
+            Theme.objects.with_point_counts(user).values_list("pk", "name", "point_count")
+        ),
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from cells.models import AnyUser
+from cells.access import AnyUser
 from notes.models import SEARCH_CONFIG, Theme
 
 _MARK_START, _MARK_STOP = "\x02", "\x03"

@@ -86,8 +86,11 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     notes = Note.objects.visible_to(user).filter(tagged_items__tag=theme)
     cells = cached(user, "cells", lambda: cells_discussing(notes), theme.pk)
     # The per-cell counts add up to the total, so the pages need no COUNT(*).
-    paginator = CountedPaginator(notes.newest_first().for_listing(), POINTS_PER_PAGE,
-                                 known_count=sum(row["count"] for row in cells))  # fmt: skip
+    paginator = CountedPaginator(
+        notes.newest_first().for_listing(),
+        POINTS_PER_PAGE,
+        known_count=sum(row["count"] for row in cells),
+    )
     context = {
         "theme": theme,
         "page": paginator.get_page(request.GET.get("page")),

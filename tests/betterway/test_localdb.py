@@ -72,11 +72,20 @@ def test_server_is_reused_and_recovers_from_a_killed_run(pgdata: Path) -> None:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_run_stops_the_server_when_interrupted(pgdata: Path, signum: int) -> None:
     wrapper = subprocess.Popen(
-        [sys.executable, "-m", "betterway.dev.localdb", "run", "--stop", "--",
-         sys.executable, "-c", "import time; time.sleep(120)"],
+        [
+            sys.executable,
+            "-m",
+            "betterway.dev.localdb",
+            "run",
+            "--stop",
+            "--",
+            sys.executable,
+            "-c",
+            "import time; time.sleep(120)",
+        ],
         cwd=BASE_DIR,
         env=_env(pgdata),
-    )  # fmt: skip
+    )
     try:
         _wait_for(pgdata, "running")
         wrapper.send_signal(signum)

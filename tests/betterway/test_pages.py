@@ -127,8 +127,12 @@ def test_a_successful_login_clears_the_failures(world: World, client: Any) -> No
 def test_login_failures_can_be_counted_in_the_shared_database_cache(
     world: World, client: Any, settings: Any
 ) -> None:
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                                   "LOCATION": "betterway_cache"}}  # fmt: skip
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "betterway_cache",
+        }
+    }
     call_command("createcachetable", verbosity=0)
     for _ in range(5):
         client.post(reverse("login"), {"username": "member", "password": "wrong"})

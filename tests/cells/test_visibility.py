@@ -39,12 +39,10 @@ def test_cells_visible_to_follow_visibility_and_membership(world: World, persona
 def test_editable_by_allows_only_facilitators_and_staff(world: World, persona: str) -> None:
     user = world.user(persona)
     editable_meetings = set(Meeting.objects.editable_by(user))
-    editable_notes = set(Note.objects.editable_by(user))
     editable_cells = set(Cell.objects.editable_by(user))
     for (visibility, status), meeting in world.meetings.items():
         expected = can_edit(persona, visibility)
         assert (meeting in editable_meetings) is expected, (persona, visibility, status)
-        assert all((note in editable_notes) is expected for note in meeting.notes.all())
     for visibility, cell in world.cells.items():
         assert (cell in editable_cells) is can_edit(persona, visibility)
 

@@ -57,8 +57,14 @@ def test_merging_themes_moves_points_once_and_keeps_old_addresses(
 
     page = _action(admin_client, "admin:notes_theme_changelist", "merge", [prevention, systems])
     assert "Keep this theme" in page.text  # the confirmation step
-    response = _action(admin_client, "admin:notes_theme_changelist", "merge",
-                       [prevention, systems], apply="1", target=prevention.pk)  # fmt: skip
+    response = _action(
+        admin_client,
+        "admin:notes_theme_changelist",
+        "merge",
+        [prevention, systems],
+        apply="1",
+        target=prevention.pk,
+    )
     assert response.status_code == 302
 
     assert not Theme.objects.filter(pk=systems.pk).exists()
@@ -94,9 +100,15 @@ def test_renaming_a_theme_redirects_its_old_address(admin_client: Any, library: 
     theme = Theme.objects.get(name="prevention")
     response = admin_client.post(
         reverse("admin:notes_theme_change", args=[theme.pk]),
-        {"name": "early action", "slug": "early-action", "description": "", "keywords": "",
-         "aliases-TOTAL_FORMS": 0, "aliases-INITIAL_FORMS": 0},
-    )  # fmt: skip
+        {
+            "name": "early action",
+            "slug": "early-action",
+            "description": "",
+            "keywords": "",
+            "aliases-TOTAL_FORMS": 0,
+            "aliases-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 302, response.text[:2000]
     old = admin_client.get("/themes/prevention/")
     assert old.status_code == 301 and old["Location"] == "/themes/early-action/"
@@ -121,8 +133,9 @@ def test_similar_themes_page_lists_look_alikes_and_merges(
     assert page.status_code == 200
     assert "preventon" in page.text and "prevention" in page.text
     prevention = Theme.objects.get(name="prevention")
-    admin_client.post(reverse("admin:notes_theme_merge"),
-                      {"target": prevention.pk, "source": typo.pk})  # fmt: skip
+    admin_client.post(
+        reverse("admin:notes_theme_merge"), {"target": prevention.pk, "source": typo.pk}
+    )
     assert not Theme.objects.filter(name="preventon").exists()
     assert library.note("trust").themes.filter(pk=prevention.pk).exists()
 
@@ -141,8 +154,9 @@ def test_adding_and_removing_a_theme_in_bulk(admin_client: Any, library: Library
     for note in notes:
         note.refresh_from_db()
         assert "KINDNESS" in note.theme_names
-    _action(admin_client, changelist, "remove_theme_from_notes", notes, apply="1",
-            theme=kindness.pk)  # fmt: skip
+    _action(
+        admin_client, changelist, "remove_theme_from_notes", notes, apply="1", theme=kindness.pk
+    )
     assert not TaggedNote.objects.filter(tag=kindness).exists()
     assert LogEntry.objects.filter(object_id=str(kindness.pk)).count() == 3
 
@@ -166,8 +180,7 @@ def test_admin_search_of_notes_and_meetings_is_full_text(
 ) -> None:
     notes = admin_client.get(reverse("admin:notes_note_changelist"), {"q": "redesigning"})
     assert list(notes.context["cl"].result_list) == [library.note("coaching")]
-    excluded = admin_client.get(reverse("admin:notes_note_changelist"),
-                                {"q": "patients -money"})  # fmt: skip
+    excluded = admin_client.get(reverse("admin:notes_note_changelist"), {"q": "patients -money"})
     assert list(excluded.context["cl"].result_list) == [library.note("coaching")]
     meetings = admin_client.get(reverse("admin:cells_meeting_changelist"), {"q": "homework"})
     assert [m.title for m in meetings.context["cl"].result_list] == ["Food pantries"]
@@ -177,20 +190,26 @@ def test_admin_search_of_notes_and_meetings_is_full_text(
 
 def test_theme_filter_on_notes_and_meetings(admin_client: Any, library: Library) -> None:
     notes = admin_client.get(reverse("admin:notes_note_changelist"), {"theme": "co-production"})
-    assert set(notes.context["cl"].result_list) == {library.note("coaching"),
-                                                    library.note("pantry")}  # fmt: skip
-    meetings = admin_client.get(reverse("admin:cells_meeting_changelist"),
-                                {"theme": "co-production"})  # fmt: skip
+    assert set(notes.context["cl"].result_list) == {
+        library.note("coaching"),
+        library.note("pantry"),
+    }
+    meetings = admin_client.get(
+        reverse("admin:cells_meeting_changelist"), {"theme": "co-production"}
+    )
     assert {m.title for m in meetings.context["cl"].result_list} == {
-        "Coaching in hospitals", "Food pantries"}  # fmt: skip
+        "Coaching in hospitals",
+        "Food pantries",
+    }
 
 
 def test_csv_export_of_selected_points(admin_client: Any, library: Library) -> None:
     note = library.note("pantry")
     note.heading = '=HYPERLINK("https://evil.example")'
     note.save()
-    response = _action(admin_client, "admin:notes_note_changelist", "export_csv",
-                       [note, library.note("coaching")])  # fmt: skip
+    response = _action(
+        admin_client, "admin:notes_note_changelist", "export_csv", [note, library.note("coaching")]
+    )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["cell", "meeting", "date", "position", "heading", "themes", "text"]
@@ -214,8 +233,9 @@ def test_network_admins_manage_content_but_not_people_s_privileges(
     root = User.objects.create_superuser("root", password="x-long-password-1")
     users = network_admin.get(reverse("admin:betterway_user_changelist"))
     assert "root" not in {u.username for u in users.context["cl"].result_list}
-    assert network_admin.get(reverse("admin:betterway_user_change", args=[root.pk])).status_code \
-        in {302, 404}  # fmt: skip
+    assert network_admin.get(
+        reverse("admin:betterway_user_change", args=[root.pk])
+    ).status_code in {302, 404}
     member = world.users["member"]
     password_url = reverse("admin:auth_user_password_change", args=[member.pk])
     assert network_admin.get(password_url).status_code == 403
@@ -229,9 +249,15 @@ def test_network_admin_cannot_make_themselves_superuser(network_admin: Any, worl
     me = User.objects.get(username="netadmin")
     network_admin.post(
         reverse("admin:betterway_user_change", args=[me.pk]),
-        {"username": "netadmin", "display_name": "Net", "is_superuser": "on", "is_staff": "on",
-         "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0},
-    )  # fmt: skip
+        {
+            "username": "netadmin",
+            "display_name": "Net",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        },
+    )
     me.refresh_from_db()
     assert not me.is_superuser
 
@@ -246,13 +272,21 @@ def test_the_network_admin_group_exists_after_migrating(db: None) -> None:
 def test_superuser_adds_a_person_and_their_cells_in_one_form(
     admin_client: Any, world: World
 ) -> None:
-    response = admin_client.post(reverse("admin:betterway_user_add"), {
-        "username": "newbie", "display_name": "New Person", "email": "",
-        "password1": "a-long-enough-password-9", "password2": "a-long-enough-password-9",
-        "usable_password": "true",
-        "memberships-TOTAL_FORMS": 1, "memberships-INITIAL_FORMS": 0,
-        "memberships-0-cell": world.cells["network"].pk, "memberships-0-role": "facilitator",
-    })  # fmt: skip
+    response = admin_client.post(
+        reverse("admin:betterway_user_add"),
+        {
+            "username": "newbie",
+            "display_name": "New Person",
+            "email": "",
+            "password1": "a-long-enough-password-9",
+            "password2": "a-long-enough-password-9",
+            "usable_password": "true",
+            "memberships-TOTAL_FORMS": 1,
+            "memberships-INITIAL_FORMS": 0,
+            "memberships-0-cell": world.cells["network"].pk,
+            "memberships-0-role": "facilitator",
+        },
+    )
     assert response.status_code == 302, response.text[:3000]
     newbie = User.objects.get(username="newbie")
     assert newbie.memberships.get().cell == world.cells["network"]
@@ -261,16 +295,20 @@ def test_superuser_adds_a_person_and_their_cells_in_one_form(
 def test_content_changelists_run_constant_queries(
     admin_client: Any, library: Library, count_queries: Callable[[Any, str], int]
 ) -> None:
-    urls = [reverse("admin:notes_themealias_changelist"), reverse("admin:notes_theme_similar"),
-            reverse("admin:notes_note_changelist") + "?theme=prevention",
-            reverse("admin:cells_meeting_changelist") + "?q=pantry"]  # fmt: skip
+    urls = [
+        reverse("admin:notes_themealias_changelist"),
+        reverse("admin:notes_theme_similar"),
+        reverse("admin:notes_note_changelist") + "?theme=prevention",
+        reverse("admin:cells_meeting_changelist") + "?q=pantry",
+    ]
     Theme.objects.create(name="preventions", slug="preventions")  # a look-alike pair
     before = [count_queries(admin_client, url) for url in urls]
     for n in range(15):
         theme = Theme.objects.create(name=f"prevention {n}", slug=f"prevention-{n}")
         ThemeAlias.objects.create(slug=f"old-{n}", theme=theme)
-        note = Note.objects.create(meeting=library.note("pantry").meeting, position=10 + n,
-                                   body="pantry prevention")  # fmt: skip
+        note = Note.objects.create(
+            meeting=library.note("pantry").meeting, position=10 + n, body="pantry prevention"
+        )
         note.themes.add(theme, "prevention")
     after = [count_queries(admin_client, url) for url in urls]
     assert before == after
@@ -279,5 +317,7 @@ def test_content_changelists_run_constant_queries(
 def test_staff_without_theme_permissions_cannot_see_similar_themes(client: Any, db: None) -> None:
     client.force_login(make_user("bare-staff", is_staff=True))
     assert client.get(reverse("admin:notes_theme_similar")).status_code == 403
-    assert client.post(reverse("admin:notes_theme_merge"), {"target": 1, "source": 2}).status_code \
-        == 302  # fmt: skip
+    assert (
+        client.post(reverse("admin:notes_theme_merge"), {"target": 1, "source": 2}).status_code
+        == 302
+    )

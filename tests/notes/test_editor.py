@@ -38,14 +38,22 @@ def meeting_url(name: str, meeting: Meeting, history_id: int) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def editor_data(points: list[dict[str, Any]], action: str = "save", version: int | None = None,
-                **details: Any) -> dict[str, Any]:  # fmt: skip
+def editor_data(
+    points: list[dict[str, Any]], action: str = "save", version: int | None = None, **details: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "action": action, "date": "2019-03-03", "title": "Listening to residents",
-        "introduced_by": "Dana Whitfield", "introduced_by_user": "", "guest_names": "",
-        "venue": "Online", "points-TOTAL_FORMS": len(points), "points-INITIAL_FORMS": 0,
-        "points-MIN_NUM_FORMS": 0, "points-MAX_NUM_FORMS": 1000,
-    }  # fmt: skip
+        "action": action,
+        "date": "2019-03-03",
+        "title": "Listening to residents",
+        "introduced_by": "Dana Whitfield",
+        "introduced_by_user": "",
+        "guest_names": "",
+        "venue": "Online",
+        "points-TOTAL_FORMS": len(points),
+        "points-INITIAL_FORMS": 0,
+        "points-MIN_NUM_FORMS": 0,
+        "points-MAX_NUM_FORMS": 1000,
+    }
     data.update(details)
     if version is not None:
         data["record_version"] = version
@@ -63,10 +71,15 @@ def editor_data(points: list[dict[str, Any]], action: str = "save", version: int
 
 def existing_points(meeting: Meeting) -> list[dict[str, Any]]:
     return [
-        {"id": note.pk, "version": note.version, "heading": note.heading, "body": note.body,
-         "themes": ", ".join(note.themes.names())}
+        {
+            "id": note.pk,
+            "version": note.version,
+            "heading": note.heading,
+            "body": note.body,
+            "themes": ", ".join(note.themes.names()),
+        }
         for note in meeting.notes.order_by("position")
-    ]  # fmt: skip
+    ]
 
 
 @pytest.fixture
@@ -104,9 +117,12 @@ def test_only_facilitators_and_staff_edit_publish_or_see_history(
     kwargs = {"slug": meeting.cell.slug, "pk": meeting.pk}
     urls = {
         "get": [edit_url(meeting), reverse("notes:meeting_history", kwargs=kwargs)],
-        "post": [reverse("notes:meeting_publish", kwargs=kwargs),
-                 reverse("notes:meeting_unpublish", kwargs=kwargs), edit_url(meeting)],
-    }  # fmt: skip
+        "post": [
+            reverse("notes:meeting_publish", kwargs=kwargs),
+            reverse("notes:meeting_unpublish", kwargs=kwargs),
+            edit_url(meeting),
+        ],
+    }
     for method, targets in urls.items():
         for url in targets:
             response = getattr(client, method)(url, {"record_version": meeting.version})
@@ -147,11 +163,17 @@ def test_inactive_cell_takes_no_new_meetings(facilitator: Any, world: World) -> 
 def test_facilitator_saves_a_new_meeting_as_a_draft(facilitator: Any, world: World) -> None:
     member = world.users["member"]
     data = editor_data(
-        [{"heading": "Door knocking", "body": "A week of *knocking*.",
-          "themes": "Listening, trust"},
-         {"body": "Share the guides.", "themes": "listening"}],
-        attendees=[member.pk], guest_names="Priya Shah",
-    )  # fmt: skip
+        [
+            {
+                "heading": "Door knocking",
+                "body": "A week of *knocking*.",
+                "themes": "Listening, trust",
+            },
+            {"body": "Share the guides.", "themes": "listening"},
+        ],
+        attendees=[member.pk],
+        guest_names="Priya Shah",
+    )
     response = facilitator.post(new_url(), data)
     meeting = Meeting.objects.get(title="Listening to residents")
     assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
@@ -179,16 +201,18 @@ def test_save_and_publish_makes_it_readable(
 def test_publish_and_unpublish_buttons(facilitator: Any, world: World) -> None:
     meeting = world.meetings[("private", "draft")]
     kwargs = {"slug": meeting.cell.slug, "pk": meeting.pk}
-    facilitator.post(reverse("notes:meeting_publish", kwargs=kwargs),
-                     {"record_version": meeting.version})  # fmt: skip
+    facilitator.post(
+        reverse("notes:meeting_publish", kwargs=kwargs), {"record_version": meeting.version}
+    )
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PUBLISHED
     # A stale page's button changes nothing.
     facilitator.post(reverse("notes:meeting_unpublish", kwargs=kwargs), {"record_version": 1})
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PUBLISHED
-    facilitator.post(reverse("notes:meeting_unpublish", kwargs=kwargs),
-                     {"record_version": meeting.version})  # fmt: skip
+    facilitator.post(
+        reverse("notes:meeting_unpublish", kwargs=kwargs), {"record_version": meeting.version}
+    )
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.DRAFT
 
@@ -200,9 +224,10 @@ def test_pasted_note_splits_into_points_for_confirmation(facilitator: Any, world
     assert not Meeting.objects.filter(title__icontains="residents").exists()  # nothing saved
     points = response.context["points"]
     assert [form.initial["body"][:30] for form in points.forms] == [
-        "The topic of discussion was li", "One example was a housing team",
+        "The topic of discussion was li",
+        "One example was a housing team",
         "The group suggested that the n",
-    ]  # fmt: skip
+    ]
     details = response.context["details"]
     assert details.initial["date"] == "2019-03-03"
     assert details.initial["title"] == "Listening to residents"
@@ -283,15 +308,17 @@ def test_a_malformed_upload_is_refused_and_keeps_the_typing(facilitator: Any, wo
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"date": (datetime.date.today() + datetime.timedelta(days=400)).isoformat()},
-         "more than a year ahead"),
+        (
+            {"date": (datetime.date.today() + datetime.timedelta(days=400)).isoformat()},
+            "more than a year ahead",
+        ),
         ({"title": ""}, "This field is required"),
         ({"points": [{"body": "x" * 2_000_000}]}, "at most 100,000 characters"),
         ({"points": [{"body": "Fine.", "themes": "t" * 300}]}, "at most 100 characters"),
         ({"points": []}, "A meeting needs at least one discussion point"),
         ({"points": [{"heading": "Only a heading"}]}, "Write what was said"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_refused_with_a_message_and_kept(
     facilitator: Any, world: World, change: dict[str, Any], message: str
 ) -> None:
@@ -316,8 +343,10 @@ def test_edit_reorders_changes_and_deletes_points(facilitator: Any, world: World
     first.update(order=2, body="First, changed.")
     second.update(order=1)
     added = {"body": "A new third point.", "order": 3}
-    response = facilitator.post(edit_url(meeting), editor_data(
-        [first, second, added], version=meeting.version, title=meeting.title))  # fmt: skip
+    response = facilitator.post(
+        edit_url(meeting),
+        editor_data([first, second, added], version=meeting.version, title=meeting.title),
+    )
     assert response.status_code == 302
     bodies = list(meeting.notes.order_by("position").values_list("body", flat=True))
     assert bodies == [second["body"], "First, changed.", "A new third point."]
@@ -326,8 +355,9 @@ def test_edit_reorders_changes_and_deletes_points(facilitator: Any, world: World
     # Deleting the new point; its history keeps it.
     points = existing_points(meeting)
     points[2]["delete"] = True
-    facilitator.post(edit_url(meeting), editor_data(points, version=meeting.version,
-                                                    title=meeting.title))  # fmt: skip
+    facilitator.post(
+        edit_url(meeting), editor_data(points, version=meeting.version, title=meeting.title)
+    )
     assert meeting.notes.count() == 2
     assert Note.history.filter(body="A new third point.", history_type="-").exists()
 
@@ -339,11 +369,13 @@ def test_a_stale_edit_is_refused_and_shows_both_texts(facilitator: Any, world: W
     # Someone else saves first.
     theirs = existing_points(meeting)
     theirs[0]["body"] = "Their words."
-    facilitator.post(edit_url(meeting), editor_data(theirs, version=stale_version,
-                                                    title=meeting.title))  # fmt: skip
+    facilitator.post(
+        edit_url(meeting), editor_data(theirs, version=stale_version, title=meeting.title)
+    )
     mine[0]["body"] = "My words."
-    response = facilitator.post(edit_url(meeting), editor_data(mine, version=stale_version,
-                                                               title=meeting.title))  # fmt: skip
+    response = facilitator.post(
+        edit_url(meeting), editor_data(mine, version=stale_version, title=meeting.title)
+    )
     assert response.status_code == 409
     assert "My words." in response.text and "Their words." in response.text
     assert meeting.notes.get(position=1).body == "Their words."
@@ -355,8 +387,9 @@ def test_an_edit_from_before_an_admin_change_to_a_point_is_refused(
     meeting = world.meetings[("private", "draft")]
     points = existing_points(meeting)
     Note.objects.filter(pk=points[0]["id"]).update(version=points[0]["version"] + 1)
-    response = facilitator.post(edit_url(meeting), editor_data(points, version=meeting.version,
-                                                               title=meeting.title))  # fmt: skip
+    response = facilitator.post(
+        edit_url(meeting), editor_data(points, version=meeting.version, title=meeting.title)
+    )
     assert response.status_code == 409
 
 
@@ -365,14 +398,19 @@ def test_history_shows_differences_and_restores_a_version(facilitator: Any, worl
     points = existing_points(meeting)
     original = points[0]["body"]
     points[0]["body"] = original.replace("local councils", "parish councils")
-    facilitator.post(edit_url(meeting), editor_data(points, version=meeting.version,
-                                                    title=meeting.title))  # fmt: skip
-    history_url = reverse("notes:meeting_history",
-                          kwargs={"slug": meeting.cell.slug, "pk": meeting.pk})  # fmt: skip
+    facilitator.post(
+        edit_url(meeting), editor_data(points, version=meeting.version, title=meeting.title)
+    )
+    history_url = reverse(
+        "notes:meeting_history", kwargs={"slug": meeting.cell.slug, "pk": meeting.pk}
+    )
     page = facilitator.get(history_url)
     assert "<del>local</del> <ins>parish</ins>" in page.text
-    entry = next(e for e in page.context["page"] if e.is_note and e.kind == "added"
-                 and e.record.position == 1)  # fmt: skip
+    entry = next(
+        e
+        for e in page.context["page"]
+        if e.is_note and e.kind == "added" and e.record.position == 1
+    )
     facilitator.post(meeting_url("notes:note_restore", meeting, entry.record.history_id))
     assert meeting.notes.get(position=1).body == original
 
@@ -382,8 +420,9 @@ def test_a_deleted_point_can_be_restored(facilitator: Any, world: World) -> None
     points = existing_points(meeting)
     deleted_body = points[1]["body"]
     points[1]["delete"] = True
-    facilitator.post(edit_url(meeting), editor_data(points, version=meeting.version,
-                                                    title=meeting.title))  # fmt: skip
+    facilitator.post(
+        edit_url(meeting), editor_data(points, version=meeting.version, title=meeting.title)
+    )
     assert not meeting.notes.filter(body=deleted_body).exists()
     record = Note.history.get(body=deleted_body, history_type="-")
     facilitator.post(meeting_url("notes:note_restore", meeting, record.history_id))
@@ -411,10 +450,12 @@ def test_history_offers_restore_only_where_it_changes_something(
     meeting = world.meetings[("private", "draft")]
     points = existing_points(meeting)
     points[0]["body"] = "Changed once."
-    facilitator.post(edit_url(meeting), editor_data(points, version=meeting.version,
-                                                    title=meeting.title))  # fmt: skip
-    history_url = reverse("notes:meeting_history",
-                          kwargs={"slug": meeting.cell.slug, "pk": meeting.pk})  # fmt: skip
+    facilitator.post(
+        edit_url(meeting), editor_data(points, version=meeting.version, title=meeting.title)
+    )
+    history_url = reverse(
+        "notes:meeting_history", kwargs={"slug": meeting.cell.slug, "pk": meeting.pk}
+    )
     entries = list(facilitator.get(history_url).context["page"])
     first_point = [e for e in entries if e.is_note and e.record.id == points[0]["id"]]
     assert [(e.kind, e.restorable) for e in first_point] == [("changed", False), ("added", True)]

@@ -60,12 +60,14 @@ def test_windows_line_endings_and_blank_lines_with_spaces_split_too() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("29 November 2017", datetime.date(2017, 11, 29)),
-     ("29th Nov 2017", datetime.date(2017, 11, 29)),
-     ("2017-11-29", datetime.date(2017, 11, 29)),
-     ("29/11/2017", datetime.date(2017, 11, 29)),
-     ("Wednesday", None)],
-)  # fmt: skip
+    [
+        ("29 November 2017", datetime.date(2017, 11, 29)),
+        ("29th Nov 2017", datetime.date(2017, 11, 29)),
+        ("2017-11-29", datetime.date(2017, 11, 29)),
+        ("29/11/2017", datetime.date(2017, 11, 29)),
+        ("Wednesday", None),
+    ],
+)
 def test_header_dates_in_common_forms(text: str, expected: datetime.date | None) -> None:
     assert parse_date(text) == expected
 
@@ -78,8 +80,12 @@ def test_text_and_markdown_files_are_read_as_utf8_or_windows_text() -> None:
 
 def test_word_files_become_paragraphs(tmp_path: Path) -> None:
     document = docx.Document()
-    for paragraph in ["Note of Better Way cell discussion, 5th cell, 3 March 2019", "",
-                      "First point.", "Second point."]:  # fmt: skip
+    for paragraph in [
+        "Note of Better Way cell discussion, 5th cell, 3 March 2019",
+        "",
+        "First point.",
+        "Second point.",
+    ]:
         document.add_paragraph(paragraph)
     buffer = io.BytesIO()
     document.save(buffer)

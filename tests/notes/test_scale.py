@@ -42,10 +42,12 @@ def test_scale_data_refuses_a_database_with_other_data(db: None) -> None:
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--notes", "5", "--meetings", "10"], "--notes must be at least --meetings"),
-     (["--cells", "0"], "--cells must be at least 1"),
-     (["--meetings", "2", "--cells", "5", "--notes", "10"], "--meetings must be at least")],
-)  # fmt: skip
+    [
+        (["--notes", "5", "--meetings", "10"], "--notes must be at least --meetings"),
+        (["--cells", "0"], "--cells must be at least 1"),
+        (["--meetings", "2", "--cells", "5", "--notes", "10"], "--meetings must be at least"),
+    ],
+)
 def test_scale_data_refuses_bad_sizes(db: None, args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("scale_data", *args, stdout=StringIO())
@@ -60,13 +62,29 @@ def test_bench_runs_and_writes_its_figures(db: None, tmp_path: Path, settings: o
     call_command("scale_data", *TINY, stdout=StringIO())
     report = tmp_path / "bench.json"
     out = StringIO()
-    call_command("bench", "--repeat", "1", "--slow-repeat", "1", "--skip-throughput",
-                 "--json", str(report), stdout=out, stderr=StringIO())  # fmt: skip
+    call_command(
+        "bench",
+        "--repeat",
+        "1",
+        "--slow-repeat",
+        "1",
+        "--skip-throughput",
+        "--json",
+        str(report),
+        stdout=out,
+        stderr=StringIO(),
+    )
     figures = json.loads(report.read_text())
     assert set(figures["search"]) == {"bench-wide", "bench-narrow"}
     assert len(figures["search"]["bench-wide"]) == 9  # eight queries and all of them
-    assert set(figures["pages"]) == {"home", "theme index", "common theme page", "cell page",
-                                     "long meeting page", "search results"}  # fmt: skip
+    assert set(figures["pages"]) == {
+        "home",
+        "theme index",
+        "common theme page",
+        "cell page",
+        "long meeting page",
+        "search results",
+    }
     assert figures["import"]["notes"] == 1000
     assert "Search server time, bench-wide" in out.getvalue()
     assert Note.objects.count() == 1200  # the import's meetings are removed again

@@ -45,9 +45,12 @@ def test_a_word_that_merely_contains_an_operator_name_is_left_alone() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2017", datetime.date(2017, 1, 1)), ("2017-11", datetime.date(2017, 11, 1)),
-     ("2017-11-29", datetime.date(2017, 11, 29))],
-)  # fmt: skip
+    [
+        ("2017", datetime.date(2017, 1, 1)),
+        ("2017-11", datetime.date(2017, 11, 1)),
+        ("2017-11-29", datetime.date(2017, 11, 29)),
+    ],
+)
 def test_dates_may_be_a_year_a_month_or_a_day(text: str, expected: datetime.date) -> None:
     assert parse_date(text) == expected
 
@@ -116,9 +119,14 @@ def test_operators_combine_with_words_and_each_other(client: Any, library: Libra
 def test_form_filters_do_what_operators_do(client: Any, library: Library) -> None:
     client.force_login(library.world.users["outsider"])
     via_form = _results(
-        client, q="pantry", theme="co-production", cell="public-cell", by="ben",
-        after="2018-09-01", before="2019-01-01",
-    )  # fmt: skip
+        client,
+        q="pantry",
+        theme="co-production",
+        cell="public-cell",
+        by="ben",
+        after="2018-09-01",
+        before="2019-01-01",
+    )
     assert _keys(library, via_form) == ["pantry"]
 
 
@@ -257,10 +265,14 @@ def test_search_results_and_facets_obey_visibility(
             assert (note in found) is can_read(persona, visibility, status)
     facet_cells = {f["meeting__cell__slug"] for f in response.context["cell_facets"]}
     readable_cells = {
-        slug for slug, vis in [("public-cell", "public"), ("network-cell", "network"),
-                               ("private-cell", "private")]
+        slug
+        for slug, vis in [
+            ("public-cell", "public"),
+            ("network-cell", "network"),
+            ("private-cell", "private"),
+        ]
         if can_read(persona, vis, "published")
-    }  # fmt: skip
+    }
     assert facet_cells <= readable_cells
     assert ("confidential" in response.text) is can_read(persona, "private", "published")
     facet_themes = {f["tag__name"] for f in response.context["theme_facets"]}
@@ -311,7 +323,10 @@ def test_searches_matching_very_many_points_say_they_show_the_newest(
     assert "2+ points found" in response.text
     assert "the best of the 2 most recently written" in response.text
     shown = list(response.context["page"].object_list)
-    newest = sorted(Note.objects.filter(search_vector="pantry") | Note.objects.filter(
-        search_vector="prevention") | Note.objects.filter(search_vector="patients"),
-        key=lambda note: note.pk)[-2:]  # fmt: skip
+    newest = sorted(
+        Note.objects.filter(search_vector="pantry")
+        | Note.objects.filter(search_vector="prevention")
+        | Note.objects.filter(search_vector="patients"),
+        key=lambda note: note.pk,
+    )[-2:]
     assert set(shown) == set(newest)

@@ -273,9 +273,11 @@ def test_theme_page_lists_exactly_the_readable_points(
 
 
 def test_theme_figures_are_reused_for_readers_of_the_same_cells(
-    login: Callable[[str], Any], library: Library, settings: Any,
+    login: Callable[[str], Any],
+    library: Library,
+    settings: Any,
     count_queries: Callable[[Any, str], int],
-) -> None:  # fmt: skip
+) -> None:
     settings.STATS_CACHE_SECONDS = 300
     client = login("member")
     first = count_queries(client, _theme_url("prevention"))

@@ -34,9 +34,10 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="Note files, or folders of them.")
         parser.add_argument("--cell", help="Slug of the cell for every file, whatever the header.")
         parser.add_argument(
-            "--create-cells", action="store_true",
+            "--create-cells",
+            action="store_true",
             help="Create a (private) cell named in a header when none matches.",
-        )  # fmt: skip
+        )
         parser.add_argument("--author", help="Username recorded as the notes' author.")
         parser.add_argument("--publish", action="store_true", help="Publish what is imported.")
         parser.add_argument("--dry-run", action="store_true", help="Report only; change nothing.")
@@ -100,8 +101,10 @@ class Command(BaseCommand):
         if not parsed.points:
             raise Skip("it has no paragraphs to import")
         if parsed.date is None:
-            raise Skip("no date: its first line should read like "
-                       "“Note of … cell discussion, <cell>, 29 November 2017”")  # fmt: skip
+            raise Skip(
+                "no date: its first line should read like "
+                "“Note of … cell discussion, <cell>, 29 November 2017”"
+            )
         cell = self.fixed_cell or self._cell_named(parsed.cell_name)
         title = parsed.topic or f"Discussion of {parsed.date:%-d %B %Y}"
         if cell.pk and Meeting.objects.filter(cell=cell, date=parsed.date, title=title).exists():

@@ -62,10 +62,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--repeat", type=int, default=20, help="Timed runs of each query.")
-        parser.add_argument("--slow-repeat", type=int, default=5,
-                            help="Timed runs of each icontains query (slow).")  # fmt: skip
-        parser.add_argument("--duration", type=float, default=8.0,
-                            help="Seconds of load for each throughput figure.")  # fmt: skip
+        parser.add_argument(
+            "--slow-repeat", type=int, default=5, help="Timed runs of each icontains query (slow)."
+        )
+        parser.add_argument(
+            "--duration",
+            type=float,
+            default=8.0,
+            help="Seconds of load for each throughput figure.",
+        )
         parser.add_argument("--concurrency", type=int, default=8)
         parser.add_argument("--skip-throughput", action="store_true")
         parser.add_argument("--json", default="", help="Where to write the figures.")
@@ -84,9 +89,13 @@ class Command(BaseCommand):
         targets = self._targets(readers[BENCH_WIDE])
         results: dict[str, Any] = {
             "machine": self._machine(),
-            "data": {"notes": Note.objects.count(), "meetings": Meeting.objects.count(),
-                     "cells": Cell.objects.count(), "themes": Theme.objects.count()},
-        }  # fmt: skip
+            "data": {
+                "notes": Note.objects.count(),
+                "meetings": Meeting.objects.count(),
+                "cells": Cell.objects.count(),
+                "themes": Theme.objects.count(),
+            },
+        }
         self._say("Search, full text against icontains")
         results["search"] = {
             name: self._search(readers[name], targets["queries"]) for name in readers
@@ -99,8 +108,10 @@ class Command(BaseCommand):
         self._say("Import")
         results["import"] = self._import()
         self._print(results)
-        path = Path(options["json"] or BASE_DIR / "bench-results" /
-                    f"bench-{timezone.now():%Y%m%d-%H%M%S}.json")  # fmt: skip
+        path = Path(
+            options["json"]
+            or BASE_DIR / "bench-results" / f"bench-{timezone.now():%Y%m%d-%H%M%S}.json"
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(results, indent=2, default=str))
         self.stdout.write(f"\nFigures written to {path}")
@@ -112,20 +123,33 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             server = cursor.fetchone()[0]
-        return {"cpus": os.cpu_count(), "python": platform.python_version(),
-                "postgresql": server, "platform": platform.platform()}  # fmt: skip
+        return {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "postgresql": server,
+            "platform": platform.platform(),
+        }
 
     def _targets(self, wide: Any) -> dict[str, Any]:
         themes = Theme.objects.annotate(uses=Count("tagged_notes")).order_by("-uses")
         common, second = themes[0], themes[3]
-        rare = next((word for word in RARE if Note.objects.filter(search_vector=word.lower())
-                     .exists()), RARE[0])  # fmt: skip
+        rare = next(
+            (word for word in RARE if Note.objects.filter(search_vector=word.lower()).exists()),
+            RARE[0],
+        )
         # A private cell of the wide reader's, or any cell they may read.
         cells = Cell.objects.annotate(n=Count("meetings")).order_by("-n")
-        cell = (cells.filter(visibility=Visibility.PRIVATE, memberships__user=wide).first()
-                or cells.filter(pk__in=Cell.objects.visible_to(wide)).first())  # fmt: skip
-        long_meeting = (Meeting.objects.published().filter(cell__in=Cell.objects.visible_to(wide))
-                        .annotate(n=Count("notes")).order_by("-n").first())  # fmt: skip
+        cell = (
+            cells.filter(visibility=Visibility.PRIVATE, memberships__user=wide).first()
+            or cells.filter(pk__in=Cell.objects.visible_to(wide)).first()
+        )
+        long_meeting = (
+            Meeting.objects.published()
+            .filter(cell__in=Cell.objects.visible_to(wide))
+            .annotate(n=Count("notes"))
+            .order_by("-n")
+            .first()
+        )
         queries = {
             "common word": "council",
             "rare word": rare,
@@ -182,8 +206,9 @@ class Command(BaseCommand):
         criteria = Criteria(by=operators["by"])
         from notes.search.forms import SearchForm
 
-        form = SearchForm({"q": " ".join(f'{k}:"{v}"' for k, vs in operators.items() for v in vs)},
-                          user=user)  # fmt: skip
+        form = SearchForm(
+            {"q": " ".join(f'{k}:"{v}"' for k, vs in operators.items() for v in vs)}, user=user
+        )
         if form.is_valid():
             criteria = form.criteria
         criteria.words = ""
@@ -213,8 +238,13 @@ class Command(BaseCommand):
             times = self._timed_get(client, url, self.options["repeat"])
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
-            rows[name] = {"url": url, **_summary(times), "cold_ms": cold, "queries": len(queries),
-                          "html_kb": round(len(response.content) / 1024, 1)}  # fmt: skip
+            rows[name] = {
+                "url": url,
+                **_summary(times),
+                "cold_ms": cold,
+                "queries": len(queries),
+                "html_kb": round(len(response.content) / 1024, 1),
+            }
         return rows
 
     # Throughput --------------------------------------------------------------
@@ -230,9 +260,11 @@ class Command(BaseCommand):
         server = self._start_gunicorn(port)
         try:
             rows = {}
-            for name, url in [("baseline (one query)", "/bench/baseline"),
-                              ("theme page", targets["theme"]),
-                              ("search", "/search/?q=council")]:  # fmt: skip
+            for name, url in [
+                ("baseline (one query)", "/bench/baseline"),
+                ("theme page", targets["theme"]),
+                ("search", "/search/?q=council"),
+            ]:
                 rows[name] = self._load(port, url, cookie)
         finally:
             server.terminate()
@@ -259,14 +291,27 @@ class Command(BaseCommand):
             "DATABASE_URL": f"postgres://{db['USER']}@{host}/{db['NAME']}",
         }
         python = sys.executable
-        subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"],  # noqa: S603
-                       cwd=BASE_DIR, env=env, check=True)  # fmt: skip
+        subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
+            [python, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+        )
         gunicorn = str(Path(python).with_name("gunicorn"))
         server = subprocess.Popen(  # noqa: S603 - our own server on loopback
-            [gunicorn, "betterway.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning"],
-            cwd=BASE_DIR, env=env,
-        )  # fmt: skip
+            [
+                gunicorn,
+                "betterway.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -309,8 +354,12 @@ class Command(BaseCommand):
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
-        return {"url": url, "requests": sum(counts), "failed": sum(failures),
-                "requests_per_second": round(sum(counts) / elapsed, 1)}  # fmt: skip
+        return {
+            "url": url,
+            "requests": sum(counts),
+            "failed": sum(failures),
+            "requests_per_second": round(sum(counts) / elapsed, 1),
+        }
 
     # Import ------------------------------------------------------------------
 
@@ -335,22 +384,31 @@ class Command(BaseCommand):
         imported = Meeting.objects.filter(cell=cell, date__year=2031)
         notes = Note.objects.filter(meeting__in=imported).count()
         imported.delete()  # leave the benchmark data as it was
-        return {"notes": notes, "seconds": round(elapsed, 2),
-                "notes_per_second": round(notes / elapsed, 1)}  # fmt: skip
+        return {
+            "notes": notes,
+            "seconds": round(elapsed, 2),
+            "notes_per_second": round(notes / elapsed, 1),
+        }
 
     # Report ------------------------------------------------------------------
 
     def _print(self, results: dict[str, Any]) -> None:
         out = self.stdout.write
         data, machine = results["data"], results["machine"]
-        out(f"\nData: {data['notes']:,} notes, {data['meetings']:,} meetings, "
-            f"{data['cells']} cells, {data['themes']} themes")  # fmt: skip
-        out(f"Machine: {machine['cpus']} CPUs, Python {machine['python']}, "
-            f"PostgreSQL {machine['postgresql']}")  # fmt: skip
+        out(
+            f"\nData: {data['notes']:,} notes, {data['meetings']:,} meetings, "
+            f"{data['cells']} cells, {data['themes']} themes"
+        )
+        out(
+            f"Machine: {machine['cpus']} CPUs, Python {machine['python']}, "
+            f"PostgreSQL {machine['postgresql']}"
+        )
         for reader, rows in results["search"].items():
             out(f"\nSearch server time, {reader} (ms)")
-            out(f"{'query':<16} {'FTS p50':>8} {'p95':>7} {'max':>7} │ {'icontains p50':>13} "
-                f"{'p95':>8} │ {'ratio p95':>9}")  # fmt: skip
+            out(
+                f"{'query':<16} {'FTS p50':>8} {'p95':>7} {'max':>7} │ {'icontains p50':>13} "
+                f"{'p95':>8} │ {'ratio p95':>9}"
+            )
             for name, row in rows.items():
                 fts, like = row["full_text"], row["icontains"]
                 full_text = f"{fts['p50_ms']:>8.1f} {fts['p95_ms']:>7.1f} {fts['max_ms']:>7.1f}"
@@ -359,13 +417,17 @@ class Command(BaseCommand):
         out("\nPages, bench-wide (server time in ms)")
         out(f"{'page':<20} {'p50':>7} {'p95':>7} {'cold':>7} {'queries':>8} {'HTML KB':>8}")
         for name, row in results["pages"].items():
-            out(f"{name:<20} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} {row['cold_ms']:>7.1f} "
-                f"{row['queries']:>8} {row['html_kb']:>8.1f}")  # fmt: skip
+            out(
+                f"{name:<20} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} {row['cold_ms']:>7.1f} "
+                f"{row['queries']:>8} {row['html_kb']:>8.1f}"
+            )
         if "throughput" in results:
             out(f"\nThroughput, gunicorn 2 workers, {self.options['concurrency']} clients")
             for name, row in results["throughput"].items():
                 share = f"{row['share_of_baseline']:.2f} of baseline, {row['failed']} failed"
                 out(f"{name:<22} {row['requests_per_second']:>8.1f} req/s ({share})")
         imp = results["import"]
-        out(f"\nImport: {imp['notes']} notes in {imp['seconds']} s "
-            f"({imp['notes_per_second']} notes/s)")  # fmt: skip
+        out(
+            f"\nImport: {imp['notes']} notes in {imp['seconds']} s "
+            f"({imp['notes_per_second']} notes/s)"
+        )

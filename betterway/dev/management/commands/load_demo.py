@@ -50,9 +50,12 @@ class Command(BaseCommand):
         for username, (display_name, is_staff, _role) in network.PEOPLE.items():
             user, made = User.objects.get_or_create(
                 username=username,
-                defaults={"display_name": display_name, "is_staff": is_staff,
-                          "is_superuser": is_staff},
-            )  # fmt: skip
+                defaults={
+                    "display_name": display_name,
+                    "is_staff": is_staff,
+                    "is_superuser": is_staff,
+                },
+            )
             if made:
                 user.set_password(network.DEMO_PASSWORD)
                 user.save(update_fields=["password"])
@@ -70,9 +73,13 @@ class Command(BaseCommand):
         ) in network.CELLS.items():
             cell, made = Cell.objects.get_or_create(
                 slug=slug,
-                defaults={"name": name, "visibility": visibility, "is_active": active,
-                          "description": description},
-            )  # fmt: skip
+                defaults={
+                    "name": name,
+                    "visibility": visibility,
+                    "is_active": active,
+                    "description": description,
+                },
+            )
             cells[slug] = cell
             created["cells"] += made
             for username, role in [(u, Role.FACILITATOR) for u in facilitators] + [
@@ -113,9 +120,13 @@ class Command(BaseCommand):
                 # Theme names set up front, so the first history entry has them.
                 names = ", ".join(sorted(theme_names, key=str.lower))
                 note = Note.objects.create(
-                    meeting=meeting, position=position, heading=heading, body=body,
-                    author=author, theme_names=names,
-                )  # fmt: skip
+                    meeting=meeting,
+                    position=position,
+                    heading=heading,
+                    body=body,
+                    author=author,
+                    theme_names=names,
+                )
                 note.themes.set([themes[name] for name in theme_names])
                 created["notes"] += 1
         return created

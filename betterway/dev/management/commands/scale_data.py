@@ -46,9 +46,10 @@ class Command(BaseCommand):
         parser.add_argument("--themes", type=int, default=500)
         parser.add_argument("--seed", type=int, default=2017)
         parser.add_argument(
-            "--allow-existing", action="store_true",
+            "--allow-existing",
+            action="store_true",
             help="Add to a database that already holds cells, meetings or notes.",
-        )  # fmt: skip
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._check(options)
@@ -63,10 +64,12 @@ class Command(BaseCommand):
         self._step("Analysing tables")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        self.stdout.write(self.style.SUCCESS(
-            f"Done in {time.monotonic() - self.started:.0f} s: {len(cells)} cells, "
-            f"{len(meetings)} meetings, {options['notes']} notes, {len(themes)} themes."
-        ))  # fmt: skip
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done in {time.monotonic() - self.started:.0f} s: {len(cells)} cells, "
+                f"{len(meetings)} meetings, {options['notes']} notes, {len(themes)} themes."
+            )
+        )
 
     def _check(self, options: dict[str, Any]) -> None:
         for name in ["cells", "meetings", "notes", "themes"]:
@@ -123,10 +126,14 @@ class Command(BaseCommand):
                 seen.add(name.lower())
                 names.append(name)
         themes = [
-            Theme(name=name, slug=f"{name.replace(' ', '-')}-{index}"[:100],
-                  description=f"Discussions of {name}.", keywords="")
+            Theme(
+                name=name,
+                slug=f"{name.replace(' ', '-')}-{index}"[:100],
+                description=f"Discussions of {name}.",
+                keywords="",
+            )
             for index, name in enumerate(names)
-        ]  # fmt: skip
+        ]
         return Theme.objects.bulk_create(themes, batch_size=1000)
 
     def _cells_and_people(self, count: int) -> tuple[list[Cell], dict[int, list[Any]]]:
@@ -134,27 +141,37 @@ class Command(BaseCommand):
         user_model = get_user_model()
         visibilities = [v for v, weight in VISIBILITY_MIX for _ in range(weight)]
         stamp = int(time.time())
-        cells = Cell.objects.bulk_create([
-            Cell(name=f"Cell {n + 1} ({stamp})", slug=f"cell-{n + 1}-{stamp}",
-                 visibility=visibilities[n % len(visibilities)],
-                 description="A generated cell of the benchmark network.")
-            for n in range(count)
-        ])  # fmt: skip
-        users = user_model.objects.bulk_create([
-            user_model(username=f"scale-{stamp}-{n}", display_name=f"Member {n}",
-                       password="!unusable")  # noqa: S106 - an unusable password hash
-            for n in range(count * MEMBERS_PER_CELL)
-        ], batch_size=2000)  # fmt: skip
+        cells = Cell.objects.bulk_create(
+            [
+                Cell(
+                    name=f"Cell {n + 1} ({stamp})",
+                    slug=f"cell-{n + 1}-{stamp}",
+                    visibility=visibilities[n % len(visibilities)],
+                    description="A generated cell of the benchmark network.",
+                )
+                for n in range(count)
+            ]
+        )
+        users = user_model.objects.bulk_create(
+            [
+                user_model(
+                    username=f"scale-{stamp}-{n}",
+                    display_name=f"Member {n}",
+                    password="!unusable",  # noqa: S106 - an unusable password hash
+                )
+                for n in range(count * MEMBERS_PER_CELL)
+            ],
+            batch_size=2000,
+        )
         members: dict[int, list[Any]] = {}
         memberships = []
         for index, cell in enumerate(cells):
             people = users[index * MEMBERS_PER_CELL : (index + 1) * MEMBERS_PER_CELL]
             members[cell.pk] = people
             memberships += [
-                Membership(user=person, cell=cell,
-                           role=Role.FACILITATOR if n == 0 else Role.MEMBER)
+                Membership(user=person, cell=cell, role=Role.FACILITATOR if n == 0 else Role.MEMBER)
                 for n, person in enumerate(people)
-            ]  # fmt: skip
+            ]
         private = [cell for cell in cells if cell.visibility == Visibility.PRIVATE]
         wide, _ = user_model.objects.get_or_create(username=BENCH_WIDE)
         narrow, _ = user_model.objects.get_or_create(username=BENCH_NARROW)
@@ -164,8 +181,9 @@ class Command(BaseCommand):
         Membership.objects.bulk_create(memberships, batch_size=5000, ignore_conflicts=True)
         return cells, members
 
-    def _meetings(self, cells: list[Cell], members: dict[int, list[Any]],
-                  count: int) -> list[Meeting]:  # fmt: skip
+    def _meetings(
+        self, cells: list[Cell], members: dict[int, list[Any]], count: int
+    ) -> list[Meeting]:
         self._step(f"Creating {count} meetings")
         start = datetime.date(2010, 1, 1)
         span = (datetime.date(2026, 6, 30) - start).days
@@ -176,13 +194,20 @@ class Command(BaseCommand):
             draft = self.random.random() < DRAFT_SHARE
             people = members[cell.pk]
             topic = " ".join(self._words(self.random.randint(3, 6))).capitalize()
-            meetings.append(Meeting(
-                cell=cell, date=start + datetime.timedelta(days=self.random.randrange(span)),
-                title=topic, introduced_by=self.random.choice(people).display_name,
-                venue=self.random.choice(["Online", "Town hall", "Library", "Community centre"]),
-                status=MeetingStatus.DRAFT if draft else MeetingStatus.PUBLISHED,
-                published_at=None if draft else now, created_by=people[0],
-            ))  # fmt: skip
+            meetings.append(
+                Meeting(
+                    cell=cell,
+                    date=start + datetime.timedelta(days=self.random.randrange(span)),
+                    title=topic,
+                    introduced_by=self.random.choice(people).display_name,
+                    venue=self.random.choice(
+                        ["Online", "Town hall", "Library", "Community centre"]
+                    ),
+                    status=MeetingStatus.DRAFT if draft else MeetingStatus.PUBLISHED,
+                    published_at=None if draft else now,
+                    created_by=people[0],
+                )
+            )
         return Meeting.objects.bulk_create(meetings, batch_size=2000)
 
     def _notes(self, meetings: list[Meeting], themes: list[Theme], count: int) -> None:
@@ -190,8 +215,9 @@ class Command(BaseCommand):
         # meetings are long.
         per_meeting = [1] * len(meetings)
         weights = list(accumulate(self.random.random() ** 3 + 0.05 for _ in meetings))
-        for index in self.random.choices(range(len(meetings)), cum_weights=weights,
-                                         k=count - len(meetings)):  # fmt: skip
+        for index in self.random.choices(
+            range(len(meetings)), cum_weights=weights, k=count - len(meetings)
+        ):
             per_meeting[index] += 1
         theme_weights = _zipf_weights(len(themes))
         sizes, size_weights = zip(*THEMES_PER_NOTE, strict=True)
@@ -216,12 +242,26 @@ class Command(BaseCommand):
                             themes[i].pk: themes[i].name
                             for i in self._theme_indexes(theme_weights, size)
                         }
-                        heading = (" ".join(self._words(4)).capitalize()
-                                   if self.random.random() < 0.2 else "")  # fmt: skip
+                        heading = (
+                            " ".join(self._words(4)).capitalize()
+                            if self.random.random() < 0.2
+                            else ""
+                        )
                         names = ", ".join(sorted(chosen.values(), key=str.lower))
-                        copy.write_row((next_id, meeting.pk, position, heading,
-                                        self._paragraph(), names, meeting.created_by_id,
-                                        now, now, 1))  # fmt: skip
+                        copy.write_row(
+                            (
+                                next_id,
+                                meeting.pk,
+                                position,
+                                heading,
+                                self._paragraph(),
+                                names,
+                                meeting.created_by_id,
+                                now,
+                                now,
+                                1,
+                            )
+                        )
                         tags += [(next_id, theme_id) for theme_id in chosen]
                         next_id += 1
                         written += 1

@@ -3,45 +3,28 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
-from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 
-from cells.access import AnyUser, get_visible_cell
+from betterway.feeds import SITE_NAME, ForReader, ReaderFeed
+from cells.access import get_visible_cell
 from cells.models import Cell, Meeting
 
-FEED_SIZE = 30
 
+class CellFeed(ReaderFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> ForReader[Cell]:
+        return ForReader(get_visible_cell(request.user, slug), request.user)
 
-@dataclass
-class _CellForReader:
-    """Feed objects outlive a request, so the reader travels with the cell."""
+    def title(self, obj: ForReader[Cell]) -> str:
+        return f"{obj.subject.name} · {SITE_NAME}"
 
-    cell: Cell
-    user: AnyUser
+    def subtitle(self, obj: ForReader[Cell]) -> str:
+        return obj.subject.description or f"Meetings of {obj.subject.name}."
 
-
-class CellFeed(Feed):
-    feed_type = Atom1Feed
-
-    def get_object(self, request: HttpRequest, slug: str) -> _CellForReader:
-        return _CellForReader(get_visible_cell(request.user, slug), request.user)
-
-    def title(self, obj: _CellForReader) -> str:
-        return f"{obj.cell.name} · Better Way Notes"
-
-    def link(self, obj: _CellForReader) -> str:
-        return obj.cell.get_absolute_url()
-
-    def subtitle(self, obj: _CellForReader) -> str:
-        return obj.cell.description or f"Meetings of {obj.cell.name}."
-
-    def items(self, obj: _CellForReader) -> list[Meeting]:
-        meetings = Meeting.objects.visible_to(obj.user).published().filter(cell=obj.cell)
-        return list(meetings.select_related("cell").order_by("-date", "-pk")[:FEED_SIZE])
+    def items(self, obj: ForReader[Cell]) -> list[Meeting]:
+        meetings = Meeting.objects.visible_to(obj.user).published().filter(cell=obj.subject)
+        return list(meetings.select_related("cell").order_by("-date", "-pk")[: self.size])
 
     def item_title(self, meeting: Meeting) -> str:
         return meeting.title

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
@@ -17,6 +19,22 @@ from taggit.models import TagBase, TaggedItemBase
 from cells.access import AnyUser, reader_of
 
 SEARCH_CONFIG = "english"
+# Markers around the words a search or suggestion matched. Control characters
+# never survive into saved text (see betterway.text), so they cannot be faked:
+# a headline is escaped first, then the markers become <mark> tags.
+HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
+# How a note's theme names are stored in its ``theme_names`` column (and shown
+# in history and exports): sorted without regard to case, comma-separated.
+THEME_NAMES_SEPARATOR = ", "
+
+
+def websearch(text: str) -> SearchQuery:
+    """The query for what a reader typed: words, "phrases", -exclusions, or."""
+    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def format_theme_names(names: Iterable[str]) -> str:
+    return THEME_NAMES_SEPARATOR.join(sorted(names, key=str.lower))
 
 
 def visible_notes_q(user: AnyUser, prefix: str = "") -> Q | None:
@@ -53,6 +71,17 @@ class ThemeQuerySet(models.QuerySet["Theme"]):
             if readable is None or tagged.filter(readable).exists():
                 found.append(theme)
         return found
+
+    def visible_at(self, user: AnyUser, slug: str) -> Theme | None:
+        """The theme at this address, if the user may see it."""
+        return next(iter(self.find_visible(user, Q(slug=slug))), None)
+
+    def moved_from(self, user: AnyUser, slug: str) -> Theme | None:
+        """The theme an old address (from a rename or a merge) now belongs to, if visible."""
+        alias = ThemeAlias.objects.filter(slug=slug).first()
+        if alias is None:
+            return None
+        return next(iter(self.find_visible(user, Q(pk=alias.theme_id))), None)
 
     def with_point_counts(self, user: AnyUser) -> ThemeQuerySet:
         """Themes on points the user may read, with ``point_count`` counting only those."""
@@ -131,7 +160,11 @@ class NoteQuerySet(models.QuerySet["Note"]):
         names = (
             TaggedNote.objects.filter(content_object=OuterRef("pk"))
             .values("content_object")
-            .annotate(names=StringAgg("tag__name", delimiter=", ", order_by=Lower("tag__name")))
+            .annotate(
+                names=StringAgg(
+                    "tag__name", delimiter=THEME_NAMES_SEPARATOR, order_by=Lower("tag__name")
+                )
+            )
             .values("names")
         )
         return self.update(theme_names=Coalesce(Subquery(names), Value("")))

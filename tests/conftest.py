@@ -1,39 +1,16 @@
-"""Shared fixtures: the named personas and the content they read.
-
-Personas, in one place:
-- anonymous: not logged in
-- outsider: logged in, member of no cell
-- other_member: member of another private cell only
-- member: member of the private cell
-- facilitator: facilitator of the private cell
-- staff: a network administrator
-
-Content (``world``): a public, a network and a private cell, each with a
-published and a draft meeting carrying notes. ``library`` adds points with
-known words and themes, for search and theme tests.
-"""
+"""Fixtures for every test; the personas and builders live in tests/personas.py."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from betterway.models import User
-from cells.models import Cell, Meeting, MeetingStatus, Membership, Role, Visibility
-from notes.models import Note, Theme
-
-PASSWORD = "correct-horse-battery"
-PERSONAS = ["anonymous", "outsider", "other_member", "member", "facilitator", "staff"]
-VISIBILITIES = [Visibility.PUBLIC, Visibility.NETWORK, Visibility.PRIVATE]
-STATUSES = [MeetingStatus.PUBLISHED, MeetingStatus.DRAFT]
+from tests.personas import Library, World, build_library, build_world
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -56,97 +33,14 @@ def _empty_cache() -> None:
     cache.clear()
 
 
-@dataclass
-class World:
-    users: dict[str, Any] = field(default_factory=dict)
-    cells: dict[str, Cell] = field(default_factory=dict)
-    # (visibility, status) -> meeting
-    meetings: dict[tuple[str, str], Meeting] = field(default_factory=dict)
-    other_cell: Cell | None = None
-
-    def user(self, persona: str) -> Any:
-        return AnonymousUser() if persona == "anonymous" else self.users[persona]
-
-    def notes_of(self, visibility: str, status: str) -> list[Note]:
-        return list(self.meetings[(visibility, status)].notes.all())
-
-
-def make_user(username: str, **extra: Any) -> User:
-    return User.objects.create_user(
-        username=username, password=PASSWORD, display_name=username.title(), **extra
-    )
-
-
-def make_meeting(
-    cell: Cell,
-    *,
-    status: str = MeetingStatus.PUBLISHED,
-    points: int = 2,
-    date: datetime.date | None = None,
-    title: str = "Leadership in places",
-    themes: list[Theme] | None = None,
-) -> Meeting:
-    meeting = Meeting.objects.create(
-        cell=cell,
-        date=date or datetime.date(2017, 11, 29),
-        title=title,
-        status=status,
-        introduced_by="Richard Example",
-    )
-    for position in range(1, points + 1):
-        note = Note.objects.create(
-            meeting=meeting,
-            position=position,
-            heading=f"Point heading {position}",
-            body=f"Discussion of {cell.name}, point {position}, about local councils.",
-        )
-        if themes:
-            note.themes.set(themes)
-    return meeting
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
 
 
 @pytest.fixture
-def world(db: None) -> World:
-    w = World()
-    for persona in PERSONAS[1:]:
-        w.users[persona] = make_user(persona, is_staff=(persona == "staff"))
-    theme = Theme.objects.create(name="leadership", description="Who leads change.")
-    for visibility in VISIBILITIES:
-        cell = Cell.objects.create(
-            name=f"{visibility.label.split(':')[0]} cell",
-            slug=f"{visibility}-cell",
-            visibility=visibility,
-        )
-        w.cells[visibility] = cell
-        for status in STATUSES:
-            w.meetings[(visibility, status)] = make_meeting(
-                cell, status=status, title=f"{visibility} {status} meeting", themes=[theme]
-            )
-    w.other_cell = Cell.objects.create(
-        name="Other cell", slug="other-cell", visibility=Visibility.PRIVATE
-    )
-    private = w.cells[Visibility.PRIVATE]
-    Membership.objects.create(user=w.users["member"], cell=private, role=Role.MEMBER)
-    Membership.objects.create(user=w.users["facilitator"], cell=private, role=Role.FACILITATOR)
-    Membership.objects.create(user=w.users["other_member"], cell=w.other_cell, role=Role.MEMBER)
-    return w
-
-
-def can_read(persona: str, visibility: str, status: str) -> bool:
-    """The reading rules of DESIGN.md, written out independently of the code."""
-    if persona == "staff":
-        return True
-    if status == MeetingStatus.DRAFT:
-        return persona == "facilitator" and visibility == Visibility.PRIVATE
-    if visibility == Visibility.PUBLIC:
-        return True
-    if visibility == Visibility.NETWORK:
-        return persona != "anonymous"
-    return persona in {"member", "facilitator"}
-
-
-def can_edit(persona: str, visibility: str) -> bool:
-    return persona == "staff" or (persona == "facilitator" and visibility == Visibility.PRIVATE)
+def library(world: World) -> Library:
+    return build_library(world)
 
 
 @pytest.fixture
@@ -172,79 +66,3 @@ def count_queries() -> Callable[[Any, str], int]:
         return len(queries)
 
     return _count
-
-
-@dataclass
-class Library:
-    world: World
-    notes: dict[str, Note]
-
-    def note(self, key: str) -> Note:
-        return self.notes[key]
-
-
-def _published_meeting(cell: Cell, date: str, title: str, introduced_by: str = "") -> Meeting:
-    return Meeting.objects.create(
-        cell=cell,
-        date=datetime.date.fromisoformat(date),
-        title=title,
-        introduced_by=introduced_by,
-        status=MeetingStatus.PUBLISHED,
-    )
-
-
-@pytest.fixture
-def library(world: World) -> Library:
-    public, network, private = (world.cells[v] for v in ("public", "network", "private"))
-    Theme.objects.create(name="systems change", slug="systems-change", description="Structures.")
-    Theme.objects.create(name="prevention", slug="prevention", description="Acting early.")
-    Theme.objects.create(name="co-production", slug="co-production")
-    early = _published_meeting(public, "2016-05-10", "Coaching in hospitals", "Amara Okafor")
-    later = _published_meeting(public, "2018-09-12", "Food pantries", "Ben Doyle")
-    network_meeting = _published_meeting(network, "2017-11-29", "Budgets", "Amara Okafor")
-    private_meeting = _published_meeting(private, "2018-01-15", "Ministers", "Chris Patel")
-    specs = {
-        "coaching": (
-            early,
-            1,
-            "Coaching academies",
-            "Front line teams redesigned services with patients in the room.",
-            ["co-production"],
-        ),
-        "passing": (
-            early,
-            2,
-            "",
-            "Some coaching happened, and then the money ran out "
-            "before anyone noticed the patients.",
-            ["prevention"],
-        ),
-        "pantry": (
-            later,
-            1,
-            "",
-            "Residents run a food pantry and a homework club without the council.",
-            ["co-production", "systems change"],
-        ),
-        "trust": (later, 2, "", 'Trust <b>matters</b> & "quotes" too: trust is built slowly.', []),
-        "budget": (
-            network_meeting,
-            1,
-            "",
-            "Prevention budgets lose to acute services every year.",
-            ["prevention", "systems change"],
-        ),
-        "secret": (
-            private_meeting,
-            1,
-            "",
-            "A confidential pantry of ministerial ideas about prevention.",
-            ["prevention"],
-        ),
-    }
-    notes = {}
-    for key, (meeting, position, heading, body, themes) in specs.items():
-        note = Note.objects.create(meeting=meeting, position=position, heading=heading, body=body)
-        note.themes.set(themes)
-        notes[key] = note
-    return Library(world=world, notes=notes)

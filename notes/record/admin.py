@@ -5,10 +5,8 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.postgres.search import (
-    SearchQuery,
-)
 from django.db.models import (
     Count,
     Exists,
@@ -21,15 +19,36 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from cells.models import Meeting, MeetingStatus
-from notes.models import SEARCH_CONFIG, Note, Theme
-from notes.record.services import set_status
+from notes.models import Note, Theme, format_theme_names, websearch
+from notes.record import services
 from notes.themes.admin import theme_action
 
 FILTER_THEMES = 40
 
 
-def _full_text(term: str) -> SearchQuery:
-    return SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
+class _VersionedForm(forms.ModelForm):
+    """Carries the version the admin page was opened at, so a change saved by
+    someone else meanwhile is reported instead of overwritten.
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    STALE = (
+        "Someone saved this {what} after you opened this page. Your changes are still "
+        "here: copy what you need, then open the {what} again to see theirs."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        seen = data.get("seen_version")
+        if self.instance.pk and seen is not None and seen != self.instance.version:
+            what = self._meta.model._meta.verbose_name
+            raise forms.ValidationError(self.STALE.format(what=what), code="stale")
+        return data
 
 
 class ThemeListFilter(admin.SimpleListFilter):
@@ -77,17 +96,34 @@ class MeetingAdmin(SimpleHistoryAdmin):
     inlines = [NoteInline]
     actions = ["publish", "unpublish", "add_theme_to_points", "remove_theme_from_points"]
 
+    form = _VersionedForm
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
         return super().get_queryset(request).annotate(point_total=Count("notes"))
+
+    def save_model(self, request: HttpRequest, obj: Meeting, form: Any, change: bool) -> None:
+        services.save_meeting_from_admin(obj, version=form.cleaned_data.get("seen_version"))
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Points of the inline: saved through the record's write path, with theme
+        names set first so each history entry shows the point's themes.
+        """
+        changed = formset.save(commit=False)
+        for note in formset.deleted_objects:
+            services.delete_note_from_admin(note, meeting_version_bumped=True)
+        for point_form in formset.forms:
+            if point_form.instance in changed:
+                note = point_form.instance
+                note.theme_names = format_theme_names(point_form.cleaned_data.get("themes", []))
+                services.save_note_from_admin(note, version=None, meeting_version_bumped=True)
+        formset.save_m2m()
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
         if not search_term.strip():
             return queryset, False
-        matching = Note.objects.filter(
-            meeting=OuterRef("pk"), search_vector=_full_text(search_term)
-        )
+        matching = Note.objects.filter(meeting=OuterRef("pk"), search_vector=websearch(search_term))
         return queryset.filter(Exists(matching) | Q(title__icontains=search_term)), False
 
     @admin.display(description="points", ordering="point_total")
@@ -97,7 +133,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def _set_status(self, request: HttpRequest, meetings: QuerySet, status: str) -> None:
         changed = 0
         for meeting in meetings.exclude(status=status):
-            set_status(meeting, status)  # one by one, so each is in the meeting's history
+            services.set_status(meeting, status)  # one by one: each in its meeting's history
             changed += 1
         label = "Published" if status == MeetingStatus.PUBLISHED else "Unpublished"
         self.message_user(request, f"{label} {changed} meeting(s).", messages.SUCCESS)
@@ -165,12 +201,21 @@ class NoteAdmin(SimpleHistoryAdmin):
     ) -> tuple[QuerySet, bool]:
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(search_vector=_full_text(search_term)), False
+        return queryset.filter(search_vector=websearch(search_term)), False
+
+    form = _VersionedForm
 
     def save_model(self, request: HttpRequest, obj: Note, form: Any, change: bool) -> None:
-        if change:
-            obj.version += 1  # editors holding the old version will be told
-        super().save_model(request, obj, form, change)
+        obj.theme_names = format_theme_names(form.cleaned_data.get("themes", []))
+        version = form.cleaned_data.get("seen_version")
+        services.save_note_from_admin(obj, version=version, meeting_version_bumped=False)
+
+    def delete_model(self, request: HttpRequest, obj: Note) -> None:
+        services.delete_note_from_admin(obj, meeting_version_bumped=False)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for note in queryset:
+            services.delete_note_from_admin(note, meeting_version_bumped=False)
 
     @admin.display(description="cell", ordering="meeting__cell__name")
     def cell(self, note: Note) -> str:

@@ -6,7 +6,10 @@ import io
 import zipfile
 from pathlib import PurePath
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+from betterway.text import strip_control_characters
+
+MAX_UPLOAD_MB = 5
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 WORD_SUFFIXES = {".docx"}
 ACCEPTED = sorted(TEXT_SUFFIXES | WORD_SUFFIXES)
@@ -21,8 +24,11 @@ def read_note_file(name: str, data: bytes) -> str:
     if suffix not in TEXT_SUFFIXES | WORD_SUFFIXES:
         raise UnreadableNote(f"“{name}” is not a note file: upload a .txt, .md or .docx file.")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UnreadableNote(f"“{name}” is larger than 5 MB, too big for one meeting's note.")
+        raise UnreadableNote(
+            f"“{name}” is larger than {MAX_UPLOAD_MB} MB, too big for one meeting's note."
+        )
     text = _read_word(name, data) if suffix in WORD_SUFFIXES else _read_text(name, data)
+    text = strip_control_characters(text)
     if not text.strip():
         raise UnreadableNote(f"“{name}” has no text in it.")
     return text

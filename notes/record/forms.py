@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cells.models import Cell, Meeting
-from notes.record.files import ACCEPTED
+from notes.record.files import ACCEPTED, MAX_UPLOAD_MB
 from notes.record.services import PointInput
 from notes.themes.naming import THEME_NAME_MAX, split_theme_names
 
@@ -162,7 +162,7 @@ class PasteForm(forms.Form):
     upload = forms.FileField(
         label="Or upload the note",
         required=False,
-        help_text=f"A {', '.join(ACCEPTED)} file of at most 5 MB.",
+        help_text=f"A {', '.join(ACCEPTED)} file of at most {MAX_UPLOAD_MB} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
     )
 

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cells.models import Meeting
 from notes.models import Note
+from notes.record.services import note_version_is_restorable
 
 _MEETING_FIELDS = {
     "date": "Date",
@@ -74,7 +75,7 @@ def _changes(previous: Any, record: Any, fields: dict[str, str]) -> list[Change]
     return changes
 
 
-def _entries(meeting: Meeting) -> list[Entry]:
+def entries(meeting: Meeting) -> list[Entry]:
     """Every version, newest first; each restorable unless it is what stands now."""
     entries = []
     previous = None
@@ -107,10 +108,11 @@ def _entries(meeting: Meeting) -> list[Entry]:
         kind = _KINDS[record.history_type]
         changes = [] if kind == "deleted" else _changes(before, record, _NOTE_FIELDS)
         if changes or kind != "changed":
-            if kind == "deleted":
-                restorable = record.id not in existing
-            else:
-                restorable = record.id in existing and record is not latest[record.id]
+            restorable = note_version_is_restorable(
+                deleted=kind == "deleted",
+                exists=record.id in existing,
+                is_latest=record is latest[record.id],
+            )
             entries.append(
                 Entry(
                     record.history_date,

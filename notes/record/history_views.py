@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cells.access import get_editable_meeting
 from notes.models import Note
-from notes.record.history import _entries
-from notes.record.services import restore_meeting_version, restore_note_version
+from notes.record.history import entries
+from notes.record.services import RestoreRefused, restore_meeting_version, restore_note_version
 
 ENTRIES_PER_PAGE = 30
 
@@ -21,7 +21,7 @@ ENTRIES_PER_PAGE = 30
 @require_safe
 def meeting_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = get_editable_meeting(request.user, slug, pk)
-    page = Paginator(_entries(meeting), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(entries(meeting), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "record/history.html", {"meeting": meeting, "page": page})
 
 
@@ -30,7 +30,11 @@ def meeting_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def note_restore(request: HttpRequest, slug: str, pk: int, history_id: int) -> HttpResponse:
     meeting = get_editable_meeting(request.user, slug, pk)
     record = get_object_or_404(Note.history.filter(meeting_id=meeting.pk), history_id=history_id)
-    note = restore_note_version(meeting, record)
+    try:
+        note = restore_note_version(meeting, record)
+    except RestoreRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("notes:meeting_history", slug=slug, pk=pk)
     messages.success(
         request,
         f"Point {note.position} is back as it was on {record.history_date:%-d %B %Y at %H:%M}.",
@@ -43,6 +47,10 @@ def note_restore(request: HttpRequest, slug: str, pk: int, history_id: int) -> H
 def meeting_restore(request: HttpRequest, slug: str, pk: int, history_id: int) -> HttpResponse:
     meeting = get_editable_meeting(request.user, slug, pk)
     record = get_object_or_404(meeting.history.all(), history_id=history_id)
-    restore_meeting_version(meeting, record)
+    try:
+        restore_meeting_version(meeting, record)
+    except RestoreRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("notes:meeting_history", slug=slug, pk=pk)
     messages.success(request, "The meeting's details are back as they were.")
     return redirect(meeting)

@@ -96,24 +96,33 @@ def _save(
     if not valid:
         return _show(request, cell, meeting, details=details, points=points, status=400)
     attendees = details.cleaned_data["attendees"]
+    status = MeetingStatus.PUBLISHED if publish else None
     try:
         if meeting is None:
-            meeting = create_meeting(cell, request.user, details.details(), inputs, attendees)
+            meeting = create_meeting(
+                cell,
+                request.user,
+                details.details(),
+                inputs,
+                attendees,
+                status=status or MeetingStatus.DRAFT,
+            )
         else:
-            began_from = version.cleaned_data["record_version"]
             meeting = save_record(
                 meeting,
                 request.user,
-                version=began_from,
+                version=version.cleaned_data["record_version"],
                 details=details.details(),
                 points=inputs,
                 attendees=attendees,
+                status=status,
             )
     except StaleRecord as conflict:
         return _conflict(request, conflict.meeting, details, inputs)
     if publish:
-        set_status(meeting, MeetingStatus.PUBLISHED)
         messages.success(request, "Published: the meeting is now visible to its readers.")
+    elif meeting.is_published:
+        messages.success(request, "Saved: readers see the new version now.")
     else:
         messages.success(request, "Saved. Publish the meeting when it is ready to be read.")
     return redirect(meeting)
@@ -272,10 +281,13 @@ def _add_suggestions(request: HttpRequest, points: Any, *, preview: bool) -> Non
 def meeting_status(request: HttpRequest, slug: str, pk: int, status: str) -> HttpResponse:
     meeting = get_editable_meeting(request.user, slug, pk)
     version = VersionForm(request.POST)
-    if not version.is_valid() or version.cleaned_data["record_version"] != meeting.version:
+    try:
+        if not version.is_valid():
+            raise StaleRecord(meeting)
+        set_status(meeting, status, version=version.cleaned_data["record_version"])
+    except StaleRecord:
         messages.error(request, "The meeting changed since you opened it; check it and try again.")
         return redirect(meeting)
-    set_status(meeting, status)
     if status == MeetingStatus.PUBLISHED:
         messages.success(request, "Published: the meeting is now visible to its readers.")
     else:

@@ -20,20 +20,17 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from betterway.markdown import plain_excerpt
 from betterway.pagination import CountedPaginator
 from cells.access import AnyUser
-from notes.models import SEARCH_CONFIG, Note, NoteQuerySet, TaggedNote, Theme
+from notes.models import HIGHLIGHT_START, HIGHLIGHT_STOP, SEARCH_CONFIG, Note, NoteQuerySet, Theme
 from notes.search.query import Criteria
-from notes.themes.stats import cells_discussing
+from notes.themes.stats import CellCount, ThemeCount, cells_discussing, themes_of
 
-# Control characters cannot be typed into a note, so they mark highlights
-# safely: the headline is escaped first, then they become <mark> tags.
-_MARK_START, _MARK_STOP = "\x02", "\x03"
 SIMILARITY_THRESHOLD = 0.3
 FACET_SIZE = 12
 # Ranking, counting and faceting every match of a word found in most notes
@@ -82,8 +79,8 @@ def matching_notes(user: AnyUser, criteria: Criteria) -> NoteQuerySet:
 class Results:
     page: Page
     capped: bool
-    theme_facets: list[dict]
-    cell_facets: list[dict]
+    theme_facets: list[ThemeCount]
+    cell_facets: list[CellCount]
 
 
 def run_search(user: AnyUser, criteria: Criteria, page_number: str | None) -> Results:
@@ -101,7 +98,12 @@ def run_search(user: AnyUser, criteria: Criteria, page_number: str | None) -> Re
     )
     page = paginator.get_page(page_number)
     add_snippets(page, criteria)
-    return Results(page, capped, theme_facets(candidates), cell_facets(candidates))
+    return Results(
+        page,
+        capped,
+        theme_facets=themes_of(candidates, limit=FACET_SIZE),
+        cell_facets=cells_discussing(candidates, limit=FACET_SIZE),
+    )
 
 
 def _candidate_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
@@ -147,8 +149,8 @@ def add_snippets(page: Page, criteria: Criteria) -> None:
                     "body",
                     query,
                     config=SEARCH_CONFIG,
-                    start_sel=_MARK_START,
-                    stop_sel=_MARK_STOP,
+                    start_sel=HIGHLIGHT_START,
+                    stop_sel=HIGHLIGHT_STOP,
                     max_fragments=2,
                     min_words=12,
                     max_words=32,
@@ -166,18 +168,5 @@ def highlight(headline: str) -> SafeString:
     """Escape a headline, then turn the highlight markers into <mark> elements."""
     escaped = escape(headline)
     return mark_safe(  # noqa: S308 - escaped just above; only our own tags are added
-        escaped.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+        escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
     )
-
-
-def theme_facets(notes: NoteQuerySet) -> list[dict]:
-    return list(
-        TaggedNote.objects.filter(content_object__in=notes.values("pk"))
-        .values("tag__id", "tag__name", "tag__slug")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "tag__name")[:FACET_SIZE]
-    )
-
-
-def cell_facets(notes: NoteQuerySet) -> list[dict]:
-    return cells_discussing(notes, limit=FACET_SIZE)

@@ -17,7 +17,7 @@ from django.db.models import (
 
 from cells.access import AnyUser
 from cells.models import Cell
-from notes.models import SEARCH_CONFIG, Theme
+from notes.models import Theme, websearch
 
 OPERATORS = ("theme", "cell", "by", "after", "before")
 
@@ -78,7 +78,7 @@ class Criteria:
     def query(self) -> SearchQuery | None:
         if not self.words:
             return None
-        return SearchQuery(self.words, config=SEARCH_CONFIG, search_type="websearch")
+        return websearch(self.words)
 
 
 def _by_name_or_slug(names: Iterable[str], find: Callable[[Q], list[Any]]) -> tuple[list, list]:

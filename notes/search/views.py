@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_safe
 from notes.search.engine import run_search, similar_themes
 from notes.search.forms import SearchForm
 from notes.search.query import Criteria
+from notes.themes.stats import ThemeCount
 
 
 @require_safe
@@ -32,15 +35,26 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "search/search.html", context)
 
 
-def _narrowing_links(request: HttpRequest, facets: list[dict], criteria: Criteria) -> list[dict]:
+@dataclass(frozen=True)
+class FacetLink:
+    """A theme facet: its name, its count, and the search narrowed to it."""
+
+    name: str
+    count: int
+    url: str
+
+
+def _narrowing_links(
+    request: HttpRequest, facets: list[ThemeCount], criteria: Criteria
+) -> list[FacetLink]:
     """Theme facets link to the same search with ``theme:"name"`` added: they narrow."""
     active = {theme.pk for theme in criteria.themes}
     links = []
     for facet in facets:
-        if facet["tag__id"] in active:
+        if facet.theme_id in active:
             continue
         params = request.GET.copy()
         params.pop("page", None)
-        params["q"] = f'{params.get("q", "")} theme:"{facet["tag__name"]}"'.strip()
-        links.append({**facet, "url": f"?{params.urlencode()}"})
+        params["q"] = f'{params.get("q", "")} theme:"{facet.name}"'.strip()
+        links.append(FacetLink(facet.name, facet.count, f"?{params.urlencode()}"))
     return links

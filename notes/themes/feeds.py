@@ -3,50 +3,31 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
-from django.contrib.syndication.views import Feed
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 
+from betterway.feeds import SITE_NAME, ForReader, ReaderFeed
 from betterway.markdown import render_markdown
-from cells.access import AnyUser
 from notes.models import Note, Theme
 
-FEED_SIZE = 30
 
-
-@dataclass
-class _ThemeForReader:
-    """Feed objects outlive a request, so the reader travels with the theme."""
-
-    theme: Theme
-    user: AnyUser
-
-
-class ThemeFeed(Feed):
-    feed_type = Atom1Feed
-
-    def get_object(self, request: HttpRequest, slug: str) -> _ThemeForReader:
-        found = Theme.objects.find_visible(request.user, Q(slug=slug))
-        if not found:
+class ThemeFeed(ReaderFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> ForReader[Theme]:
+        theme = Theme.objects.visible_at(request.user, slug)
+        if theme is None:
             raise Http404("No such theme.")
-        return _ThemeForReader(found[0], request.user)
+        return ForReader(theme, request.user)
 
-    def title(self, obj: _ThemeForReader) -> str:
-        return f"Points on “{obj.theme.name}” · Better Way Notes"
+    def title(self, obj: ForReader[Theme]) -> str:
+        return f"Points on “{obj.subject.name}” · {SITE_NAME}"
 
-    def link(self, obj: _ThemeForReader) -> str:
-        return obj.theme.get_absolute_url()
+    def subtitle(self, obj: ForReader[Theme]) -> str:
+        return obj.subject.description or f"New discussion points on {obj.subject.name}."
 
-    def subtitle(self, obj: _ThemeForReader) -> str:
-        return obj.theme.description or f"New discussion points on {obj.theme.name}."
-
-    def items(self, obj: _ThemeForReader) -> list[Note]:
-        notes = Note.objects.visible_to(obj.user).filter(tagged_items__tag=obj.theme)
-        return list(notes.newest_first().select_related("meeting__cell")[:FEED_SIZE])
+    def items(self, obj: ForReader[Theme]) -> list[Note]:
+        notes = Note.objects.visible_to(obj.user).filter(tagged_items__tag=obj.subject)
+        return list(notes.newest_first().select_related("meeting__cell")[: self.size])
 
     def item_title(self, note: Note) -> str:
         heading = note.heading or f"Point {note.position}"

@@ -1,4 +1,10 @@
-"""Set-based theme changes from the admin: merge themes, add or remove one on many points."""
+"""Set-based theme changes from the admin: merge themes, add or remove one on many points.
+
+Plain UPDATE/DELETE statements send no signals, so each function refreshes the
+affected notes' theme names itself; ``changing_points`` (the record's write
+path) locks their meetings and bumps their versions, so an editor holding an
+older page is told rather than overwriting the change.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 
 from notes.models import Note, TaggedNote, Theme, ThemeAlias
+from notes.record.services import changing_points
 
 
 @dataclass
@@ -28,12 +35,12 @@ def merge_themes(target: Theme, sources: Iterable[Theme]) -> MergeResult:
     source_ids = [theme.pk for theme in sources]
     if not source_ids:
         return MergeResult(target, [], 0)
-    with transaction.atomic():
-        affected = list(
-            TaggedNote.objects.filter(tag_id__in=source_ids)
-            .values_list("content_object_id", flat=True)
-            .distinct()
-        )
+    affected = list(
+        TaggedNote.objects.filter(tag_id__in=source_ids)
+        .values_list("content_object_id", flat=True)
+        .distinct()
+    )
+    with changing_points(affected):
         params = {"sources": source_ids, "target": target.pk}
         with connection.cursor() as cursor:
             # Drop source tags on points that have the target already, and all
@@ -67,8 +74,7 @@ def merge_themes(target: Theme, sources: Iterable[Theme]) -> MergeResult:
 
 def add_theme(notes: Any, theme: Theme) -> int:
     """Tag these notes with ``theme`` (those that have it already are left alone)."""
-    ids = list(notes.values_list("pk", flat=True))
-    with transaction.atomic():
+    with changing_points(notes.values_list("pk", flat=True)) as ids:
         TaggedNote.objects.bulk_create(
             [TaggedNote(content_object_id=pk, tag=theme) for pk in ids], ignore_conflicts=True
         )
@@ -77,8 +83,8 @@ def add_theme(notes: Any, theme: Theme) -> int:
 
 
 def remove_theme(notes: Any, theme: Theme) -> int:
-    ids = list(notes.filter(tagged_items__tag=theme).values_list("pk", flat=True))
-    with transaction.atomic(), connection.cursor() as cursor:
+    tagged = notes.filter(tagged_items__tag=theme).values_list("pk", flat=True)
+    with changing_points(tagged) as ids, connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM notes_taggednote WHERE tag_id = %s AND content_object_id = ANY(%s)",
             [theme.pk, ids],

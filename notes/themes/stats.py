@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 
 from cells.access import AnyUser, reader_of
-from notes.models import Note, TaggedNote, Theme, visible_notes_q
+from notes.models import Note, NoteQuerySet, TaggedNote, Theme, visible_notes_q
 
 
 def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object) -> Any:
@@ -34,9 +35,36 @@ def _visible_tagged(user: AnyUser) -> object:
     return tagged if condition is None else tagged.filter(condition)
 
 
+@dataclass(frozen=True)
+class CellCount:
+    """A cell and how many of the points in question it holds."""
+
+    name: str
+    slug: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """A theme and how many of the points in question carry it."""
+
+    theme_id: int
+    name: str
+    slug: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RelatedTheme:
+    """A theme found on the same points as another, and on how many."""
+
+    theme: Theme
+    count: int
+
+
 def related_themes(
     user: AnyUser, theme_ids: list[int], limit: int = 5
-) -> dict[int, list[tuple[Theme, int]]]:
+) -> dict[int, list[RelatedTheme]]:
     """For each theme, the themes most often on the same readable points, with counts.
 
     Two queries whatever the number of themes: one to count pairs, one for names.
@@ -49,12 +77,14 @@ def related_themes(
     wanted = {tag_id for rows in top.values() for tag_id, _ in rows}
     themes = Theme.objects.in_bulk(wanted)
     return {
-        source: [(themes[tag_id], count) for tag_id, count in rows if tag_id in themes]
+        source: [RelatedTheme(themes[tag_id], count) for tag_id, count in rows if tag_id in themes]
         for source, rows in top.items()
     }
 
 
-def _related_pairs(user: AnyUser, theme_ids: list[int], limit: int) -> dict[int, list]:
+def _related_pairs(
+    user: AnyUser, theme_ids: list[int], limit: int
+) -> dict[int, list[tuple[int, int]]]:
     pairs = (
         _visible_tagged(user)
         .annotate(source=F("content_object__tagged_items__tag_id"))
@@ -71,18 +101,29 @@ def _related_pairs(user: AnyUser, theme_ids: list[int], limit: int) -> dict[int,
     return dict(top)
 
 
-def cells_discussing(notes: object, limit: int | None = None) -> list[dict]:
+def cells_discussing(notes: NoteQuerySet, limit: int | None = None) -> list[CellCount]:
     """Cells of these points with their counts, most points first."""
     rows = (
         notes.order_by()
-        .values("meeting__cell__name", "meeting__cell__slug")
+        .values_list("meeting__cell__name", "meeting__cell__slug")
         .annotate(count=Count("pk"))
         .order_by("-count", "meeting__cell__name")
     )
-    return list(rows if limit is None else rows[:limit])
+    return [CellCount(*row) for row in (rows if limit is None else rows[:limit])]
 
 
-def points_per_month(notes: object) -> dict[datetime.date, int]:
+def themes_of(notes: NoteQuerySet, limit: int) -> list[ThemeCount]:
+    """The themes of these points with their counts, most points first."""
+    rows = (
+        TaggedNote.objects.filter(content_object__in=notes.values("pk"))
+        .values_list("tag__id", "tag__name", "tag__slug")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "tag__name")[:limit]
+    )
+    return [ThemeCount(*row) for row in rows]
+
+
+def points_per_month(notes: NoteQuerySet) -> dict[datetime.date, int]:
     rows = (
         notes.order_by()
         .annotate(month=TruncMonth("meeting__date"))
@@ -102,12 +143,11 @@ def top_themes_of_cell(user: AnyUser, cell_id: int, limit: int = 10) -> list[The
     )
 
 
-def theme_counts(user: AnyUser) -> list[tuple[int, str, int]]:
-    """(id, name, readable points) of every theme the user may see; cached."""
-    return cached(
-        user,
-        "theme-counts",
-        lambda: list(
-            Theme.objects.with_point_counts(user).values_list("pk", "name", "point_count")
-        ),
-    )
+def theme_counts(user: AnyUser) -> list[ThemeCount]:
+    """Every theme the user may see, with its readable points; cached."""
+
+    def count() -> list[ThemeCount]:
+        themes = Theme.objects.with_point_counts(user)
+        return [ThemeCount(*row) for row in themes.values_list("pk", "name", "slug", "point_count")]
+
+    return cached(user, "theme-counts", count)

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from cells.access import AnyUser
-from notes.models import SEARCH_CONFIG, Theme
-
-_MARK_START, _MARK_STOP = "\x02", "\x03"
+from notes.models import HIGHLIGHT_START, HIGHLIGHT_STOP, SEARCH_CONFIG, Theme
 
 # For each text and each theme term (its name or a match keyword), whether the
 # text contains the term as a phrase, and which of its words matched.
@@ -32,7 +30,7 @@ terms AS (
 )
 SELECT texts.index, terms.id, terms.term,
        ts_headline('{SEARCH_CONFIG}', texts.body, terms.query,
-                   'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', HighlightAll=true')
+                   'StartSel=' || %(start)s || ', StopSel=' || %(stop)s || ', HighlightAll=true')
 FROM texts JOIN terms ON numnode(terms.query) > 0 AND texts.vector @@ terms.query
 """  # noqa: S608 - only the fixed search configuration is interpolated
 
@@ -62,7 +60,15 @@ def suggest_themes(user: AnyUser, texts: list[str]) -> list[list[Suggestion]]:
     if not themes:
         return [[] for _ in texts]
     with connection.cursor() as cursor:
-        cursor.execute(_SQL, {"texts": texts, "theme_ids": list(themes)})
+        cursor.execute(
+            _SQL,
+            {
+                "texts": texts,
+                "theme_ids": list(themes),
+                "start": HIGHLIGHT_START,
+                "stop": HIGHLIGHT_STOP,
+            },
+        )
         rows = cursor.fetchall()
     found: dict[tuple[int, int], Suggestion] = {}
     for index, theme_id, term, headline in rows:
@@ -83,8 +89,8 @@ def suggest_themes(user: AnyUser, texts: list[str]) -> list[list[Suggestion]]:
 
 def _marked_words(headline: str) -> list[str]:
     words = []
-    for part in headline.split(_MARK_START)[1:]:
-        word = part.split(_MARK_STOP, 1)[0].strip()
+    for part in headline.split(HIGHLIGHT_START)[1:]:
+        word = part.split(HIGHLIGHT_STOP, 1)[0].strip()
         if word:
             words.append(word)
     return words

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
     IntegerField,
-    Q,
     Value,
     When,
 )
@@ -17,10 +18,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from betterway.pagination import CountedPaginator
-from notes.models import Note, Theme, ThemeAlias
+from notes.models import Note, Theme
 from notes.themes.chart import month_chart
 from notes.themes.feeds import ThemeFeed
 from notes.themes.stats import (
+    RelatedTheme,
     cached,
     cells_discussing,
     points_per_month,
@@ -41,44 +43,44 @@ AUTOCOMPLETE_SIZE = 10
 THEME_SORTS = {"name": "by name", "count": "most discussed first"}
 
 
+@dataclass(frozen=True)
+class IndexEntry:
+    """One theme of the index: how many readable points carry it, and its companions."""
+
+    theme: Theme
+    count: int
+    related: list[RelatedTheme]
+
+
 @require_safe
 def theme_index(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort") if request.GET.get("sort") in THEME_SORTS else "name"
     name_filter = request.GET.get("filter", "").strip()[:100]
     counts = theme_counts(request.user)
     if name_filter:
-        counts = [row for row in counts if name_filter.lower() in row[1].lower()]
+        counts = [row for row in counts if name_filter.lower() in row.name.lower()]
     if sort == "count":
-        counts = sorted(counts, key=lambda row: (-row[2], row[1].lower()))
+        counts = sorted(counts, key=lambda row: (-row.count, row.name.lower()))
     else:
-        counts = sorted(counts, key=lambda row: row[1].lower())
+        counts = sorted(counts, key=lambda row: row.name.lower())
     page = Paginator(counts, THEMES_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    themes = Theme.objects.in_bulk([pk for pk, _, _ in rows])
+    themes = Theme.objects.in_bulk([row.theme_id for row in rows])
     related = related_themes(request.user, list(themes), limit=3)
-    page.object_list = []
-    for pk, _name, count in rows:
-        if pk in themes:  # deleted since the counts were taken
-            theme = themes[pk]
-            theme.point_count, theme.related = count, related.get(pk, [])
-            page.object_list.append(theme)
+    page.object_list = [
+        IndexEntry(themes[row.theme_id], row.count, related.get(row.theme_id, []))
+        for row in rows
+        if row.theme_id in themes  # not deleted since the counts were taken
+    ]
     context = {"page": page, "sort": sort, "sorts": THEME_SORTS, "name_filter": name_filter}
     return render(request, "themes/theme_index.html", context)
 
 
-def _renamed(request: HttpRequest, slug: str) -> Theme | None:
-    """The theme an old address (from a rename or a merge) now belongs to, if readable."""
-    alias = ThemeAlias.objects.filter(slug=slug).first()
-    if alias is None:
-        return None
-    return next(iter(Theme.objects.find_visible(request.user, Q(pk=alias.theme_id))), None)
-
-
 @require_safe
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    theme = next(iter(Theme.objects.find_visible(request.user, Q(slug=slug))), None)
+    theme = Theme.objects.visible_at(request.user, slug)
     if theme is None:
-        moved = _renamed(request, slug)
+        moved = Theme.objects.moved_from(request.user, slug)
         if moved is None:
             raise Http404("No such theme.")
         return redirect(moved, permanent=True)
@@ -89,7 +91,7 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     paginator = CountedPaginator(
         notes.newest_first().for_listing(),
         POINTS_PER_PAGE,
-        known_count=sum(row["count"] for row in cells),
+        known_count=sum(row.count for row in cells),
     )
     context = {
         "theme": theme,
@@ -136,8 +138,8 @@ _theme_feed = ThemeFeed()
 
 def theme_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """The theme's Atom feed; an old address redirects to the feed's new one."""
-    if not Theme.objects.find_visible(request.user, Q(slug=slug)):
-        moved = _renamed(request, slug)
+    if Theme.objects.visible_at(request.user, slug) is None:
+        moved = Theme.objects.moved_from(request.user, slug)
         if moved is not None:
             return redirect("notes:theme_feed", slug=moved.slug, permanent=True)
     return _theme_feed(request, slug=slug)

@@ -10,7 +10,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, World
+from tests.personas import PASSWORD, World
 
 
 def test_health_check_answers_200_after_a_database_round_trip(client: Any, db: None) -> None:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cells.models import Membership, Role
 from notes.models import Note
-from tests.conftest import World, make_meeting, make_user
+from tests.personas import World, make_meeting, make_user
 
 CHANGELISTS = [
     "admin:betterway_user_changelist",

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from cells.models import Cell, Meeting, MeetingStatus, Membership, Role
-from tests.conftest import World, make_meeting
+from tests.personas import World, make_meeting
 
 
 def test_database_rejects_a_second_membership_of_the_same_pair(world: World) -> None:

@@ -6,8 +6,8 @@ from playwright.sync_api import Page, expect
 
 from cells.models import Cell, Role
 from notes.models import Theme
-from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import assert_accessible, log_in
+from tests.personas import PASSWORD, World
 
 
 def _choose_user(page: Page, row: int, username: str, role: str) -> None:

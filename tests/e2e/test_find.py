@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD, Library
 from tests.e2e.conftest import assert_accessible, log_in
+from tests.personas import PASSWORD, Library
 
 
 def test_member_finds_a_point_by_theme_and_by_search(page: Page, library: Library) -> None:

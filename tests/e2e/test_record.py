@@ -7,8 +7,8 @@ import re
 from playwright.sync_api import Page, expect
 
 from notes.models import Theme
-from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import assert_accessible, log_in
+from tests.personas import PASSWORD, World
 
 # A note in the shape cells write them, written for this test.
 NOTE = """Note of Better Way cell discussion, Private cell, 3 March 2019

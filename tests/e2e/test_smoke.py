@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import assert_accessible, log_in
+from tests.personas import PASSWORD, World
 
 
 def test_member_logs_in_and_reads_a_meeting_of_their_private_cell(page: Page, world: World) -> None:

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import IntegrityError, connection, transaction
 
 from notes.models import Note, TaggedNote, Theme
-from tests.conftest import World
+from tests.personas import World
 
 
 def _matches(note: Note, words: str) -> bool:

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from cells.models import Cell, Meeting, MeetingStatus, Visibility
 from notes.record.files import ACCEPTED, UnreadableNote, read_note_file
 from notes.record.parsing import parse_note
-from notes.record.services import PointInput, create_meeting, set_status
+from notes.record.services import PointInput, create_meeting
 
 
 class Skip(Exception):
@@ -115,9 +115,8 @@ class Command(BaseCommand):
         if not cell.pk:
             cell.save()
         details = {"date": parsed.date, "title": title, "introduced_by": parsed.introduced_by}
-        meeting = create_meeting(cell, self.author, details, points)
-        if self.options["publish"]:
-            set_status(meeting, MeetingStatus.PUBLISHED)
+        status = MeetingStatus.PUBLISHED if self.options["publish"] else MeetingStatus.DRAFT
+        meeting = create_meeting(cell, self.author, details, points, status=status)
         return meeting
 
     def _cell_named(self, name: str) -> Cell:

@@ -17,7 +17,8 @@ from django.db import transaction
 
 from betterway.dev import demo_network as network
 from cells.models import Cell, Meeting, Membership, Role
-from notes.models import Note, Theme
+from notes.models import Theme
+from notes.record.services import PointInput, create_meeting
 
 User = get_user_model()
 
@@ -98,37 +99,27 @@ class Command(BaseCommand):
             themes[name] = theme
 
         for spec in network.MEETINGS:
-            meeting, made = Meeting.objects.get_or_create(
-                cell=cells[spec["cell"]],
-                date=datetime.date.fromisoformat(spec["date"]),
-                title=spec["title"],
-                defaults={
-                    "introduced_by": spec["introduced_by"],
-                    "introduced_by_user": people.get(spec["introducer"] or ""),
-                    "guest_names": "\n".join(spec["guests"]),
-                    "venue": spec["venue"],
-                    "status": spec["status"],
-                    "created_by": people[network.CELLS[spec["cell"]][4][0]],
-                },
-            )
-            if not made:
+            cell = cells[spec["cell"]]
+            date = datetime.date.fromisoformat(spec["date"])
+            if Meeting.objects.filter(cell=cell, date=date, title=spec["title"]).exists():
                 continue
+            author = people[network.CELLS[spec["cell"]][4][0]]
+            details = {
+                "date": date,
+                "title": spec["title"],
+                "introduced_by": spec["introduced_by"],
+                "introduced_by_user": people.get(spec["introducer"] or ""),
+                "guest_names": "\n".join(spec["guests"]),
+                "venue": spec["venue"],
+            }
+            points = [
+                PointInput(heading=heading, body=body, themes=theme_names)
+                for heading, body, theme_names in spec["points"]
+            ]
+            attendees = [people[username] for username in spec["attendees"]]
+            create_meeting(cell, author, details, points, attendees, status=spec["status"])
             created["meetings"] += 1
-            meeting.attendees.set([people[username] for username in spec["attendees"]])
-            author = meeting.created_by
-            for position, (heading, body, theme_names) in enumerate(spec["points"], start=1):
-                # Theme names set up front, so the first history entry has them.
-                names = ", ".join(sorted(theme_names, key=str.lower))
-                note = Note.objects.create(
-                    meeting=meeting,
-                    position=position,
-                    heading=heading,
-                    body=body,
-                    author=author,
-                    theme_names=names,
-                )
-                note.themes.set([themes[name] for name in theme_names])
-                created["notes"] += 1
+            created["notes"] += len(points)
         return created
 
     def _print_logins(self) -> None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from cells.models import MeetingStatus
 from notes.models import Note, Theme
 from notes.themes.chart import month_chart
-from tests.conftest import PERSONAS, Library, World, can_read, make_meeting
+from tests.personas import PERSONAS, Library, World, can_read, make_meeting
 
 INDEX = reverse("notes:theme_index")
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -36,7 +36,7 @@ def test_theme_index_counts_only_readable_points(
     login: Callable[[str], Any], library: Library, persona: str
 ) -> None:
     response = login(persona).get(INDEX)
-    counts = {theme.name: theme.point_count for theme in response.context["page"]}
+    counts = {e.theme.name: e.count for e in response.context["page"]}
     for name in ["leadership", "prevention", "systems change", "co-production"]:
         expected = _visible_count(persona, library, name)
         assert counts.get(name, 0) == expected, (persona, name)
@@ -60,15 +60,13 @@ def test_theme_only_on_hidden_points_is_hidden_everywhere(
 
 def test_theme_index_sorts_by_name_or_count_and_filters(client: Any, library: Library) -> None:
     client.force_login(library.world.users["staff"])
-    by_name = [t.name for t in client.get(INDEX).context["page"]]
+    by_name = [e.theme.name for e in client.get(INDEX).context["page"]]
     assert by_name == sorted(by_name, key=str.lower)
     by_count = list(client.get(INDEX, {"sort": "count"}).context["page"])
-    assert [t.point_count for t in by_count] == sorted(
-        [t.point_count for t in by_count], reverse=True
-    )
-    assert by_count[0].name == "leadership"
+    assert [e.count for e in by_count] == sorted([e.count for e in by_count], reverse=True)
+    assert by_count[0].theme.name == "leadership"
     filtered = client.get(INDEX, {"filter": "PREV"})
-    assert [t.name for t in filtered.context["page"]] == ["prevention"]
+    assert [e.theme.name for e in filtered.context["page"]] == ["prevention"]
     assert "Acting early." in filtered.text
     empty = client.get(INDEX, {"filter": "nothing-like-this"})
     assert "No theme you can see has" in empty.text
@@ -77,7 +75,7 @@ def test_theme_index_sorts_by_name_or_count_and_filters(client: Any, library: Li
 def test_theme_index_shows_related_themes(client: Any, library: Library) -> None:
     client.force_login(library.world.users["outsider"])
     page = client.get(INDEX).context["page"]
-    related = {theme.name: [other.name for other, _ in theme.related] for theme in page}
+    related = {e.theme.name: [other.theme.name for other in e.related] for e in page}
     assert "systems change" in related["prevention"]
     assert "co-production" in related["systems change"]
 
@@ -99,9 +97,9 @@ def test_theme_page_lists_readable_points_newest_first(client: Any, library: Lib
 def test_theme_page_shows_cells_related_themes_and_a_chart(client: Any, library: Library) -> None:
     client.force_login(library.world.users["member"])
     response = client.get(_theme_url("prevention"))
-    cells = {row["meeting__cell__name"]: row["count"] for row in response.context["cells"]}
+    cells = {row.name: row.count for row in response.context["cells"]}
     assert cells == {"Public cell": 1, "Network cell": 1, "Private cell": 1}
-    assert [theme.name for theme, _ in response.context["related"]] == ["systems change"]
+    assert [r.theme.name for r in response.context["related"]] == ["systems change"]
     page = response.text
     assert '<svg viewBox="0 0 640 140" role="img"' in page
     assert "3 points from May 2016 to January 2018" in page
@@ -268,7 +266,7 @@ def test_theme_page_lists_exactly_the_readable_points(
         if can_read(persona, note.meeting.cell.visibility, note.meeting.status)
     }
     assert shown == expected
-    cells = sum(row["count"] for row in response.context["cells"])
+    cells = sum(row.count for row in response.context["cells"])
     assert cells == len(expected)
 
 
@@ -287,5 +285,5 @@ def test_theme_figures_are_reused_for_readers_of_the_same_cells(
     assert count_queries(client, INDEX) < index_first
     # A reader of other cells gets figures of their own, never the member's.
     outsider = login("outsider")
-    counts = {t.name: t.point_count for t in outsider.get(INDEX).context["page"]}
+    counts = {e.theme.name: e.count for e in outsider.get(INDEX).context["page"]}
     assert counts["prevention"] == _visible_count("outsider", library, "prevention")

@@ -18,7 +18,7 @@ from notes.models import Theme
 from notes.themes import naming
 from notes.themes.naming import split_theme_names, themes_named
 from notes.themes.suggestions import suggest_themes
-from tests.conftest import Library, World
+from tests.personas import Library, World
 
 AUTOCOMPLETE = reverse("notes:theme_autocomplete")
 NOTE = (

@@ -13,7 +13,7 @@ from django.urls import reverse
 from notes.models import Note
 from notes.search.engine import highlight, matching_notes
 from notes.search.query import Criteria, SearchError, parse_date, split_operators
-from tests.conftest import PERSONAS, Library, can_read
+from tests.personas import PERSONAS, Library, can_read
 
 SEARCH = reverse("notes:search")
 
@@ -229,12 +229,12 @@ def test_the_search_round_trips_in_the_url(client: Any, library: Library) -> Non
 def test_facets_count_the_current_results_and_narrow_them(client: Any, library: Library) -> None:
     client.force_login(library.world.users["outsider"])
     response = client.get(SEARCH, {"q": "prevention"})
-    themes = {f["tag__name"]: f["count"] for f in response.context["theme_facets"]}
-    cells = {f["meeting__cell__name"]: f["count"] for f in response.context["cell_facets"]}
+    themes = {f.name: f.count for f in response.context["theme_facets"]}
+    cells = {f.name: f.count for f in response.context["cell_facets"]}
     assert themes["systems change"] == 1
     assert cells == {"Public cell": 1, "Network cell": 1}
-    facet = next(f for f in response.context["theme_facets"] if f["tag__name"] == "systems change")
-    narrowed = client.get(SEARCH + facet["url"])
+    facet = next(f for f in response.context["theme_facets"] if f.name == "systems change")
+    narrowed = client.get(SEARCH + facet.url)
     assert _keys(library, list(narrowed.context["page"].object_list)) == ["budget"]
 
 
@@ -263,7 +263,7 @@ def test_search_results_and_facets_obey_visibility(
     for (visibility, status), meeting in library.world.meetings.items():
         for note in meeting.notes.all():
             assert (note in found) is can_read(persona, visibility, status)
-    facet_cells = {f["meeting__cell__slug"] for f in response.context["cell_facets"]}
+    facet_cells = {f.slug for f in response.context["cell_facets"]}
     readable_cells = {
         slug
         for slug, vis in [
@@ -275,7 +275,7 @@ def test_search_results_and_facets_obey_visibility(
     }
     assert facet_cells <= readable_cells
     assert ("confidential" in response.text) is can_read(persona, "private", "published")
-    facet_themes = {f["tag__name"] for f in response.context["theme_facets"]}
+    facet_themes = {f.name for f in response.context["theme_facets"]}
     # "prevention" is on readable points for everyone; the private point adds none.
     assert "prevention" in facet_themes
 

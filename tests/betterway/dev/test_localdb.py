@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[3]
 
 
 def _localdb(pgdata: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -25,10 +25,15 @@ run: install
 		printf "\nOpen http://$(HOST):$(PORT)/ and log in with one of the accounts above. Ctrl-C stops.\n" && \
 		exec $(BIN)/python manage.py runserver --verbosity 0 $(HOST):$(PORT)'
 
+# Layout is ruff format's to decide: a "fmt: skip" marker fails the lint.
+NO_FMT_SKIP := ! git grep -n "fmt: skip" -- "*.py"
+
 test: install
 	@DJANGO_DEBUG=1 exec $(LOCALDB) run -- sh -c '\
 		$(BIN)/ruff check . && \
 		$(BIN)/ruff format --check . && \
+		$(NO_FMT_SKIP) && \
+		$(BIN)/mypy . && \
 		$(BIN)/python manage.py makemigrations --check --dry-run && \
 		exec $(BIN)/pytest $(PYTEST_ARGS)'
 
@@ -44,6 +49,8 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@$(NO_FMT_SKIP)
+	DJANGO_DEBUG=1 $(BIN)/mypy .
 
 format: install
 	$(BIN)/ruff format .

@@ -19,9 +19,9 @@ PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets[:1],
+        *(DjangoUserAdmin.fieldsets or ())[:1],
         ("Personal info", {"fields": ("display_name", "first_name", "last_name", "email")}),
-        *DjangoUserAdmin.fieldsets[2:],
+        *(DjangoUserAdmin.fieldsets or ())[2:],
     )
     add_fieldsets = (
         (

@@ -13,9 +13,11 @@ class User(AbstractUser):
         help_text="How the person is shown on notes and attendance lists, e.g. “Amara Okafor”.",
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         swappable = "AUTH_USER_MODEL"
         ordering = ["username"]
+        verbose_name = "user"
+        verbose_name_plural = "users"
 
     def __str__(self) -> str:
         return self.get_display_name()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -131,7 +132,7 @@ _database_url = env_str("DATABASE_URL")
 if _database_url:
     if not _database_url.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or postgresql:// URL.")
-    _database = dj_database_url.parse(_database_url)
+    _database: dict[str, Any] = dict(dj_database_url.parse(_database_url))
 elif DEBUG:
     from betterway.dev import localdb
 

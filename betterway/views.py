@@ -17,19 +17,14 @@ RECENT_MEETINGS = 10
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    recent = list(
-        Meeting.objects.visible_to(request.user)
+    newest = Meeting.objects.visible_to(request.user).order_by("-date", "-pk")
+    # Points are counted for the shown meetings only, not over every readable one.
+    recent = (
+        Meeting.objects.filter(pk__in=list(newest.values_list("pk", flat=True)[:RECENT_MEETINGS]))
         .select_related("cell")
-        .order_by("-date", "-pk")[:RECENT_MEETINGS]
+        .annotate(point_count=Count("notes"))
+        .order_by("-date", "-pk")
     )
-    # Counted for the shown meetings only, not grouped over every readable one.
-    counts = dict(
-        Meeting.objects.filter(pk__in=[m.pk for m in recent])
-        .annotate(n=Count("notes"))
-        .values_list("pk", "n")
-    )
-    for meeting in recent:
-        meeting.point_count = counts.get(meeting.pk, 0)
     memberships = (
         request.user.memberships.select_related("cell").order_by("cell__name")
         if request.user.is_authenticated

@@ -120,16 +120,15 @@ def _resolve(user: AnyUser) -> Reader:
     from cells.models import Cell, Membership
 
     if not user.is_authenticated:
-        rows = Cell.objects.filter(visibility=Visibility.PUBLIC).values_list("pk", flat=True)
-        return Reader(readable=tuple(rows))
+        public = Cell.objects.filter(visibility=Visibility.PUBLIC).values_list("pk", flat=True)
+        return Reader(readable=tuple(public))
     member = Membership.objects.filter(cell=OuterRef("pk"), user_id=user.pk)
     facilitates = member.filter(role=Role.FACILITATOR)
-    cells = (
+    rows: list[tuple[int, bool]] = list(
         Cell.objects.annotate(is_member=Exists(member), facilitates=Exists(facilitates))
         .filter(Q(visibility__in=[Visibility.PUBLIC, Visibility.NETWORK]) | Q(is_member=True))
         .values_list("pk", "facilitates")
     )
-    rows = list(cells)
     return Reader(
         readable=tuple(pk for pk, _ in rows),
         facilitated=tuple(pk for pk, facilitated in rows if facilitated),

@@ -6,6 +6,8 @@ Who may read and change what is decided in ``cells/access.py``; the
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -51,7 +53,7 @@ class Cell(models.Model):
         default=True,
         help_text="Inactive cells keep their notes readable but take no new meetings.",
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="cells", blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -163,7 +165,7 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.cell}, {self.date:%-d %B %Y})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)

@@ -60,7 +60,7 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     # Notes and their themes come in two queries whatever the meeting's size.
-    meetings = Meeting.objects.prefetch_related("notes__themes", "attendees")
+    meetings = Meeting.objects.prefetch_related("notes__themes", "attendees")  # type: ignore[misc]  # taggit's manager has no type information
     meeting = get_visible_meeting(request.user, slug, pk, meetings)
     previous, following = meeting.neighbours(request.user)
     context = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
@@ -97,10 +98,11 @@ class ThemeQuerySet(models.QuerySet["Theme"]):
 class Theme(TagBase):
     """A theme notes are tagged with, such as “distributed leadership”."""
 
-    description = models.TextField(
+    # TagBase ships no types, so these fields are annotated by hand.
+    description: models.TextField[str, str] = models.TextField(
         blank=True, help_text="One or two sentences saying what the theme covers."
     )
-    keywords = models.TextField(
+    keywords: models.TextField[str, str] = models.TextField(
         "match keywords",
         blank=True,
         help_text=(
@@ -108,7 +110,7 @@ class Theme(TagBase):
             "note, besides the theme's own name."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at: models.DateTimeField[Any, Any] = models.DateTimeField(auto_now_add=True)
 
     objects = ThemeQuerySet.as_manager()
 
@@ -149,7 +151,7 @@ class NoteQuerySet(models.QuerySet["Note"]):
 
     def for_listing(self) -> NoteQuerySet:
         """What a list of points shows: meeting, cell and themes, in constant queries."""
-        return self.select_related("meeting__cell").prefetch_related("themes")
+        return self.select_related("meeting__cell").prefetch_related("themes")  # type: ignore[misc]  # taggit's manager has no type information
 
     def refresh_theme_names(self) -> int:
         """Recompute the denormalised theme names of these notes in one UPDATE.
@@ -170,7 +172,7 @@ class NoteQuerySet(models.QuerySet["Note"]):
         return self.update(theme_names=Coalesce(Subquery(names), Value("")))
 
 
-class Note(models.Model):
+class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no types
     """One discussion point of a meeting; a meeting's record is its notes in order."""
 
     meeting = models.ForeignKey("cells.Meeting", on_delete=models.CASCADE, related_name="notes")
@@ -237,8 +239,12 @@ class Note(models.Model):
 class TaggedNote(TaggedItemBase):
     """A note's theme, with a real foreign key so counts per cell are one join."""
 
-    content_object = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="tagged_items")
-    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="tagged_notes")
+    content_object: models.ForeignKey[Note, Note] = models.ForeignKey(
+        Note, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    tag: models.ForeignKey[Theme, Theme] = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, related_name="tagged_notes"
+    )
 
     class Meta:
         verbose_name = "note theme"

@@ -7,6 +7,8 @@ discussion, ending with what the cell proposes to the network.
 
 from __future__ import annotations
 
+from typing import Any
+
 DEMO_PASSWORD = "betterway-demo"  # noqa: S105 - demo accounts, development only
 
 # username: (display name, is_staff, what they show in the demo)
@@ -129,7 +131,7 @@ THEMES = {
 # Each meeting: cell slug, ISO date, topic, introduced by, introducer's username
 # or None, attendees, guests, venue, status, then its points as
 # (heading, body, themes).
-MEETINGS = [
+MEETINGS: list[dict[str, Any]] = [
     {
         "cell": "northern",
         "date": "2017-10-11",

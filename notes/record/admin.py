@@ -43,7 +43,7 @@ class _VersionedForm(forms.ModelForm):
             self.fields["seen_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         seen = data.get("seen_version")
         if self.instance.pk and seen is not None and seen != self.instance.version:
             what = self._meta.model._meta.verbose_name
@@ -128,7 +128,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="points", ordering="point_total")
     def point_count(self, meeting: Meeting) -> int:
-        return meeting.point_total
+        return meeting.point_total  # type: ignore[attr-defined]  # annotated by get_queryset
 
     def _set_status(self, request: HttpRequest, meetings: QuerySet, status: str) -> None:
         changed = 0

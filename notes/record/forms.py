@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -44,9 +44,11 @@ class MeetingDetailsForm(forms.ModelForm):
     def __init__(self, *args: Any, cell: Cell, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = get_user_model().objects.filter(memberships__cell=cell).order_by("username")
-        self.fields["attendees"].queryset = members
-        self.fields["introduced_by_user"].queryset = members
-        self.fields["introduced_by_user"].empty_label = "None, or not a member"
+        attendees = cast(forms.ModelMultipleChoiceField, self.fields["attendees"])
+        attendees.queryset = members
+        introducer = cast(forms.ModelChoiceField, self.fields["introduced_by_user"])
+        introducer.queryset = members
+        introducer.empty_label = "None, or not a member"
         self.fields["title"].widget.attrs["autocomplete"] = "off"
 
     def clean_date(self) -> datetime.date:
@@ -87,7 +89,7 @@ class PointForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Any suggested name may be accepted; suggestions are recomputed on render.
-        self.fields["accept"].choices = [
+        cast(forms.ChoiceField, self.fields["accept"]).choices = [
             (name, name)
             for name in (
                 self.data.getlist(self.add_prefix("accept"))
@@ -121,7 +123,7 @@ class PointForm(forms.Form):
         return names
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         deleting = data.get("DELETE")
         if not deleting and not data.get("body") and (data.get("heading") or data.get("themes")):
             self.add_error("body", "Write what was said, or tick “Delete” to drop this point.")

@@ -52,7 +52,7 @@ class Entry:
 def word_diff(old: str, new: str) -> SafeString:
     """Words removed in <del>, added in <ins>; everything escaped."""
     old_words, new_words = str(old).split(), str(new).split()
-    parts = []
+    parts: list[str] = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":

@@ -130,9 +130,9 @@ def _save_points(
     meeting: Meeting, user: Any, points: list[PointInput], existing: dict[int, Note]
 ) -> None:
     kept = {point.id for point in points if point.id is not None}
-    for note_id, note in existing.items():
+    for note_id, gone in existing.items():
         if note_id not in kept:
-            note.delete()
+            gone.delete()
     for position, point in enumerate(points, start=1):
         heading, body = _clean(point.heading), _clean(point.body)
         themes = themes_named([_clean(name) for name in point.themes])

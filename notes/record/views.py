@@ -228,7 +228,7 @@ def _initial_points(meeting: Meeting | None) -> list[dict[str, Any]]:
             "body": note.body,
             "themes": ", ".join(theme.name for theme in note.themes.all()),
         }
-        for note in meeting.notes.order_by("position").prefetch_related("themes")
+        for note in meeting.notes.order_by("position").prefetch_related("themes")  # type: ignore[misc]  # taggit's manager has no type information
     ]
 
 

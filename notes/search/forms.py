@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 
 from cells.access import AnyUser
 from cells.models import Cell
@@ -54,7 +55,7 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["cell"].choices = [("", "Any cell")] + [
+        cast(forms.ChoiceField, self.fields["cell"]).choices = [("", "Any cell")] + [
             (slug, name) for slug, name in Cell.objects.visible_to(user).values_list("slug", "name")
         ]
         self.criteria = Criteria()
@@ -62,7 +63,7 @@ class SearchForm(forms.Form):
         self.suggestions: list[tuple[Any, str]] = []
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         words, operators = split_operators(data.get("q") or "")
         if data.get("theme"):
             operators["theme"].append(data["theme"])
@@ -93,7 +94,7 @@ class SearchForm(forms.Form):
             similar = similar_themes(self.user, name)
             message = f"No theme called “{name}” on points you can read."
             for theme in similar:
-                params = self.data.copy()
+                params = cast(QueryDict, self.data).copy()
                 params.pop("page", None)
                 if from_filter:
                     params["theme"] = theme.name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -29,7 +29,7 @@ SIMILARITY = 0.4
 def _log(request: HttpRequest, obj: Any, message: str) -> None:
     """Record a bulk change in the object's admin history, with who and when."""
     LogEntry.objects.log_actions(
-        user_id=request.user.pk,
+        user_id=cast(int, request.user.pk),
         queryset=[obj],
         action_flag=CHANGE,
         change_message=message,
@@ -63,7 +63,7 @@ def theme_action(
         form: forms.Form = ThemeNameForm(request.POST if "apply" in request.POST else None)
     else:
         form = ThemeChoiceForm(request.POST if "apply" in request.POST else None)
-        form.fields["theme"].queryset = (
+        cast(forms.ModelChoiceField, form.fields["theme"]).queryset = (
             Theme.objects.filter(tagged_notes__content_object__in=notes)
             .distinct()
             .order_by(Lower("name"))
@@ -153,7 +153,7 @@ class ThemeAdmin(admin.ModelAdmin):
         form = MergeForm(
             request.POST if "apply" in request.POST else None, initial={"target": themes[0].pk}
         )
-        form.fields["target"].queryset = queryset
+        cast(forms.ModelChoiceField, form.fields["target"]).queryset = queryset
         if form.is_bound and form.is_valid():
             self._merge(request, form.cleaned_data["target"], themes)
             return None

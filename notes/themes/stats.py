@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncMonth
 
 from cells.access import AnyUser, reader_of
@@ -29,7 +29,7 @@ def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object)
     return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
 
 
-def _visible_tagged(user: AnyUser) -> object:
+def _visible_tagged(user: AnyUser) -> QuerySet[TaggedNote]:
     tagged = TaggedNote.objects.all()
     condition = visible_notes_q(user, "content_object__")
     return tagged if condition is None else tagged.filter(condition)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from cells.access import AnyUser
-from notes.models import HIGHLIGHT_START, HIGHLIGHT_STOP, SEARCH_CONFIG, Theme
+from notes.models import HIGHLIGHT_START, HIGHLIGHT_STOP, SEARCH_CONFIG, Theme, ThemeQuerySet
 
 # For each text and each theme term (its name or a match keyword), whether the
 # text contains the term as a phrase, and which of its words matched.
@@ -47,7 +47,7 @@ class Suggestion:
         return f"the text says {words}"
 
 
-def suggestable_themes(user: AnyUser) -> object:
+def suggestable_themes(user: AnyUser) -> ThemeQuerySet:
     """Themes a writer may be offered: those they can see, and unused ones."""
     return Theme.objects.visible_to(user) | Theme.objects.filter(tagged_notes__isnull=True)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
@@ -63,7 +64,7 @@ def theme_index(request: HttpRequest) -> HttpResponse:
         counts = sorted(counts, key=lambda row: (-row.count, row.name.lower()))
     else:
         counts = sorted(counts, key=lambda row: row.name.lower())
-    page = Paginator(counts, THEMES_PER_PAGE).get_page(request.GET.get("page"))
+    page: Page[Any] = Paginator(counts, THEMES_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     themes = Theme.objects.in_bulk([row.theme_id for row in rows])
     related = related_themes(request.user, list(themes), limit=3)

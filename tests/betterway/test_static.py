@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
 
 
 def test_collectstatic_builds_a_manifest_with_the_site_stylesheet(
-    tmp_path: Path, settings: object
+    tmp_path: Path, settings: Any
 ) -> None:
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {

@@ -48,7 +48,7 @@ def test_everyone_else_is_sent_to_the_admin_login(
 def test_change_pages_open_for_a_cell_a_meeting_and_a_note(client: Any, world: World) -> None:
     client.force_login(_superuser(world))
     meeting = world.meetings[("private", "draft")]
-    note = meeting.notes.first()
+    note = meeting.notes.earliest("position")
     for url in [
         reverse("admin:cells_cell_change", args=[meeting.cell.pk]),
         reverse("admin:cells_meeting_change", args=[meeting.pk]),
@@ -93,7 +93,9 @@ def _grow(world: World) -> None:
         cell = world.cells["network"]
         Membership.objects.create(user=user, cell=cell, role=Role.MEMBER)
         make_meeting(cell, points=3, title=f"Extra meeting {n}", themes=[])
-        Note.objects.filter(meeting__title=f"Extra meeting {n}").first().themes.add(f"theme {n}")
+        Note.objects.filter(meeting__title=f"Extra meeting {n}").earliest("pk").themes.add(
+            f"theme {n}"
+        )
 
 
 def test_changelist_query_counts_do_not_grow_with_rows(

@@ -88,7 +88,7 @@ def test_note_body_is_rendered_as_markdown_without_script(
     login: Callable[[str], Any], world: World
 ) -> None:
     meeting = world.meetings[("public", "published")]
-    note = meeting.notes.first()
+    note = meeting.notes.earliest("position")
     note.body = 'A **bold** claim <script>alert("x")</script> [link](javascript:alert(1))'
     note.heading = "<img src=x onerror=alert(1)>"
     note.save()

@@ -22,7 +22,7 @@ def test_admin_creates_a_cell_with_people_and_merges_themes(page: Page, world: W
     staff.is_superuser = True
     staff.save()
     Theme.objects.create(name="Leadershp", slug="leadershp")
-    world.meetings[("public", "published")].notes.first().themes.add("Leadershp")
+    world.meetings[("public", "published")].notes.earliest("position").themes.add("Leadershp")
 
     page.goto("/admin/")
     page.get_by_label("Username").fill("staff")

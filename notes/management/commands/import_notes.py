@@ -63,8 +63,8 @@ class Command(BaseCommand):
         verb = "would create" if options["dry_run"] else "created"
         summary = f"\nDone: {verb} {len(created)} meeting(s), skipped {len(skipped)} file(s)."
         self.stdout.write(self.style.SUCCESS(summary))
-        for path, reason in skipped:
-            self.stdout.write(f"  skipped {path}: {reason}")
+        for path, why in skipped:
+            self.stdout.write(f"  skipped {path}: {why}")
 
     def _files(self, paths: list[str]) -> list[Path]:
         files: list[Path] = []

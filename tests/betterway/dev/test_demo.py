@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -24,7 +25,7 @@ def _snapshot() -> dict[str, list[tuple]]:
     }
 
 
-def test_demo_network_has_what_the_demo_needs(db: None, settings: object) -> None:
+def test_demo_network_has_what_the_demo_needs(db: None, settings: Any) -> None:
     settings.DEBUG = True
     out = StringIO()
     call_command("load_demo", stdout=out)
@@ -41,7 +42,7 @@ def test_demo_network_has_what_the_demo_needs(db: None, settings: object) -> Non
     assert not User.objects.get(username="olu").memberships.exists()
 
 
-def test_loading_the_demo_twice_changes_nothing(db: None, settings: object) -> None:
+def test_loading_the_demo_twice_changes_nothing(db: None, settings: Any) -> None:
     settings.DEBUG = True
     call_command("load_demo", stdout=StringIO())
     first = _snapshot()
@@ -51,7 +52,7 @@ def test_loading_the_demo_twice_changes_nothing(db: None, settings: object) -> N
     assert "created 0 people, 0 cells, 0 themes, 0 meetings, 0 notes" in out.getvalue()
 
 
-def test_demo_refuses_to_create_known_passwords_in_production(db: None, settings: object) -> None:
+def test_demo_refuses_to_create_known_passwords_in_production(db: None, settings: Any) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DJANGO_DEBUG off"):
         call_command("load_demo", stdout=StringIO())

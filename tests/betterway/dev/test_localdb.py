@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -47,7 +48,7 @@ def _wait_for(pgdata: Path, status: str) -> None:
 
 
 @pytest.fixture
-def pgdata(tmp_path: Path) -> Path:
+def pgdata(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "pgdata"
     yield folder
     _localdb(folder, "stop")

@@ -26,7 +26,7 @@ def test_scale_data_makes_the_advertised_counts(db: None) -> None:
     assert 1 <= per_note <= 4
     assert "Writing 1200 notes with COPY" in out.getvalue()
     # Generated notes are searchable: their vectors and theme names are filled.
-    note = Note.objects.filter(tagged_items__isnull=False).first()
+    note = Note.objects.filter(tagged_items__isnull=False).earliest("pk")
     assert note.theme_names
     assert Note.objects.filter(search_vector="council").exists()
     assert Meeting.objects.filter(notes__isnull=True).count() == 0

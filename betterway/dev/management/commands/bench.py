@@ -150,6 +150,8 @@ class Command(BaseCommand):
             .order_by("-n")
             .first()
         )
+        if cell is None or long_meeting is None:
+            raise CommandError("No scale data: run manage.py scale_data first.")
         queries = {
             "common word": "council",
             "rare word": rare,
@@ -365,7 +367,7 @@ class Command(BaseCommand):
 
     def _import(self) -> dict[str, Any]:
         """Time importing 1,000 notes (50 files of 20 points) through import_notes."""
-        cell = Cell.objects.order_by("pk").first()
+        cell = Cell.objects.order_by("pk")[0]
         with tempfile.TemporaryDirectory() as folder:
             for n in range(50):
                 paragraphs = [

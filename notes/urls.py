@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cells.models import MeetingStatus
-from notes import views
+from notes import export
 from notes.record import history_views
 from notes.record import views as record
 from notes.search import views as search
@@ -17,7 +17,7 @@ urlpatterns = [
     path("themes/<slug:slug>/feed/", themes.theme_feed, name="theme_feed"),
     path("search/", search.search, name="search"),
     path("api/themes/", themes.theme_autocomplete, name="theme_autocomplete"),
-    path(MEETING + "markdown/", views.meeting_markdown, name="meeting_markdown"),
+    path(MEETING + "markdown/", export.meeting_markdown, name="meeting_markdown"),
     path("cells/<slug:slug>/meetings/new/", record.meeting_new, name="meeting_new"),
     path(MEETING + "edit/", record.meeting_edit, name="meeting_edit"),
     path(

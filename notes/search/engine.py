@@ -1,9 +1,4 @@
-"""Full-text search over discussion points: one box, websearch syntax plus operators.
-
-The box takes PostgreSQL's websearch syntax (``"exact phrase"``, ``-word``,
-``or``) and the operators ``theme:``, ``cell:``, ``by:``, ``after:`` and
-``before:`` (quote values with spaces: ``theme:"systems change"``). Every
-operator can also be set through the form's filters; both are merged.
+"""The search engine: the points a reader may read that match the criteria, ranked.
 
 Rows are filtered with ``@@`` on the GIN-indexed vector first, then ranked;
 headlines are computed only for the rows of the page shown.

@@ -1,4 +1,10 @@
-"""The query language: operators, dates and the criteria they make."""
+"""The query language of the search box, and the criteria it makes.
+
+The box takes PostgreSQL's websearch syntax (``"exact phrase"``, ``-word``,
+``or``) and the operators ``theme:``, ``cell:``, ``by:``, ``after:`` and
+``before:`` (quote values with spaces: ``theme:"systems change"``). Every
+operator can also be set through the form's filters; both are merged.
+"""
 
 from __future__ import annotations
 

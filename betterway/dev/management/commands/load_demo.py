@@ -46,7 +46,15 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _load(self) -> dict[str, int]:
-        created = dict.fromkeys(["people", "cells", "themes", "meetings", "notes"], 0)
+        """Each step looks its objects up first, so a second run creates nothing."""
+        self.created = dict.fromkeys(["people", "cells", "themes", "meetings", "notes"], 0)
+        people = self._people()
+        cells = self._cells(people)
+        self._themes()
+        self._meetings(people, cells)
+        return self.created
+
+    def _people(self) -> dict[str, Any]:
         people = {}
         for username, (display_name, is_staff, _role) in network.PEOPLE.items():
             user, made = User.objects.get_or_create(
@@ -61,17 +69,13 @@ class Command(BaseCommand):
                 user.set_password(network.DEMO_PASSWORD)
                 user.save(update_fields=["password"])
             people[username] = user
-            created["people"] += made
+            self.created["people"] += made
+        return people
 
+    def _cells(self, people: dict[str, Any]) -> dict[str, Cell]:
         cells = {}
-        for slug, (
-            name,
-            visibility,
-            active,
-            description,
-            facilitators,
-            members,
-        ) in network.CELLS.items():
+        for slug, spec in network.CELLS.items():
+            name, visibility, active, description, facilitators, members = spec
             cell, made = Cell.objects.get_or_create(
                 slug=slug,
                 defaults={
@@ -82,28 +86,28 @@ class Command(BaseCommand):
                 },
             )
             cells[slug] = cell
-            created["cells"] += made
-            for username, role in [(u, Role.FACILITATOR) for u in facilitators] + [
-                (u, Role.MEMBER) for u in members
-            ]:
+            self.created["cells"] += made
+            roles = [(u, Role.FACILITATOR) for u in facilitators]
+            roles += [(u, Role.MEMBER) for u in members]
+            for username, role in roles:
                 Membership.objects.get_or_create(
                     user=people[username], cell=cell, defaults={"role": role}
                 )
+        return cells
 
-        themes = {}
+    def _themes(self) -> None:
         for name, (description, keywords) in network.THEMES.items():
-            theme = Theme.objects.named(name).first()
-            if theme is None:
-                theme = Theme.objects.create(name=name, description=description, keywords=keywords)
-                created["themes"] += 1
-            themes[name] = theme
+            if not Theme.objects.named(name).exists():
+                Theme.objects.create(name=name, description=description, keywords=keywords)
+                self.created["themes"] += 1
 
+    def _meetings(self, people: dict[str, Any], cells: dict[str, Cell]) -> None:
+        """Through the record's write path, like any other meeting."""
         for spec in network.MEETINGS:
             cell = cells[spec["cell"]]
             date = datetime.date.fromisoformat(spec["date"])
             if Meeting.objects.filter(cell=cell, date=date, title=spec["title"]).exists():
                 continue
-            author = people[network.CELLS[spec["cell"]][4][0]]
             details = {
                 "date": date,
                 "title": spec["title"],
@@ -117,10 +121,10 @@ class Command(BaseCommand):
                 for heading, body, theme_names in spec["points"]
             ]
             attendees = [people[username] for username in spec["attendees"]]
+            author = people[network.CELLS[spec["cell"]][4][0]]
             create_meeting(cell, author, details, points, attendees, status=spec["status"])
-            created["meetings"] += 1
-            created["notes"] += len(points)
-        return created
+            self.created["meetings"] += 1
+            self.created["notes"] += len(points)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {network.DEMO_PASSWORD}):")

@@ -1,4 +1,4 @@
-"""Pages for finding discussions: the theme index, a theme, search, exports."""
+"""A meeting as one Markdown document, for keeping or sharing outside the site."""
 
 from __future__ import annotations
 

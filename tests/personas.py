@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
 from betterway.models import User
 from cells.models import Cell, Meeting, MeetingStatus, Membership, Role, Visibility
@@ -213,3 +214,51 @@ def build_library(world: World) -> Library:
         note.themes.set(themes)
         notes[key] = note
     return Library(world=world, notes=notes)
+
+
+def edit_url(meeting: Meeting) -> str:
+    return reverse("notes:meeting_edit", kwargs={"slug": meeting.cell.slug, "pk": meeting.pk})
+
+
+def editor_data(
+    points: list[dict[str, Any]], action: str = "save", version: int | None = None, **details: Any
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "action": action,
+        "date": "2019-03-03",
+        "title": "Listening to residents",
+        "introduced_by": "Dana Whitfield",
+        "introduced_by_user": "",
+        "guest_names": "",
+        "venue": "Online",
+        "points-TOTAL_FORMS": len(points),
+        "points-INITIAL_FORMS": 0,
+        "points-MIN_NUM_FORMS": 0,
+        "points-MAX_NUM_FORMS": 1000,
+    }
+    data.update(details)
+    if version is not None:
+        data["record_version"] = version
+    for index, point in enumerate(points):
+        prefix = f"points-{index}-"
+        data[prefix + "ORDER"] = point.get("order", index + 1)
+        for name in ["id", "version", "heading", "body", "themes"]:
+            data[prefix + name] = point.get(name, "")
+        if point.get("delete"):
+            data[prefix + "DELETE"] = "on"
+        if point.get("accept"):
+            data[prefix + "accept"] = point["accept"]
+    return data
+
+
+def existing_points(meeting: Meeting) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": note.pk,
+            "version": note.version,
+            "heading": note.heading,
+            "body": note.body,
+            "themes": ", ".join(note.themes.names()),
+        }
+        for note in meeting.notes.order_by("position")
+    ]

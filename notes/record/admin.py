@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 from typing import Any
 
 from django import forms
@@ -222,7 +223,7 @@ class NoteAdmin(SimpleHistoryAdmin):
         return note.meeting.cell.name
 
     @admin.display(description="date", ordering="meeting__date")
-    def meeting_date(self, note: Note) -> object:
+    def meeting_date(self, note: Note) -> datetime.date:
         return note.meeting.date
 
     @admin.action(description="Add a theme to the selected points", permissions=["change"])

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from notes.models import Note, TaggedNote, Theme, ThemeAlias
 from notes.record.services import changing_points
@@ -72,7 +72,7 @@ def merge_themes(target: Theme, sources: Iterable[Theme]) -> MergeResult:
     return MergeResult(target, [theme.name for theme in sources], len(affected))
 
 
-def add_theme(notes: Any, theme: Theme) -> int:
+def add_theme(notes: QuerySet[Note], theme: Theme) -> int:
     """Tag these notes with ``theme`` (those that have it already are left alone)."""
     with changing_points(notes.values_list("pk", flat=True)) as ids:
         TaggedNote.objects.bulk_create(
@@ -82,7 +82,7 @@ def add_theme(notes: Any, theme: Theme) -> int:
     return len(ids)
 
 
-def remove_theme(notes: Any, theme: Theme) -> int:
+def remove_theme(notes: QuerySet[Note], theme: Theme) -> int:
     tagged = notes.filter(tagged_items__tag=theme).values_list("pk", flat=True)
     with changing_points(tagged) as ids, connection.cursor() as cursor:
         cursor.execute(

@@ -14,8 +14,7 @@ from django.urls import reverse
 from cells.models import Meeting, MeetingStatus
 from notes.models import Note
 from notes.record import services
-from tests.notes.record.test_views import edit_url, editor_data, existing_points
-from tests.personas import World
+from tests.personas import World, edit_url, editor_data, existing_points
 
 ROUNDS = 15
 

@@ -14,7 +14,15 @@ from django.urls import reverse
 
 from cells.models import Meeting, MeetingStatus
 from notes.models import Note, Theme
-from tests.personas import PERSONAS, World, can_edit, can_read
+from tests.personas import (
+    PERSONAS,
+    World,
+    can_edit,
+    can_read,
+    edit_url,
+    editor_data,
+    existing_points,
+)
 
 NOTE = (
     "Note of Better Way cell discussion, Private cell, 3 March 2019\n\n"
@@ -29,57 +37,9 @@ def new_url(cell_slug: str = "private-cell") -> str:
     return reverse("notes:meeting_new", kwargs={"slug": cell_slug})
 
 
-def edit_url(meeting: Meeting) -> str:
-    return reverse("notes:meeting_edit", kwargs={"slug": meeting.cell.slug, "pk": meeting.pk})
-
-
 def meeting_url(name: str, meeting: Meeting, history_id: int) -> str:
     kwargs = {"slug": meeting.cell.slug, "pk": meeting.pk, "history_id": history_id}
     return reverse(name, kwargs=kwargs)
-
-
-def editor_data(
-    points: list[dict[str, Any]], action: str = "save", version: int | None = None, **details: Any
-) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "action": action,
-        "date": "2019-03-03",
-        "title": "Listening to residents",
-        "introduced_by": "Dana Whitfield",
-        "introduced_by_user": "",
-        "guest_names": "",
-        "venue": "Online",
-        "points-TOTAL_FORMS": len(points),
-        "points-INITIAL_FORMS": 0,
-        "points-MIN_NUM_FORMS": 0,
-        "points-MAX_NUM_FORMS": 1000,
-    }
-    data.update(details)
-    if version is not None:
-        data["record_version"] = version
-    for index, point in enumerate(points):
-        prefix = f"points-{index}-"
-        data[prefix + "ORDER"] = point.get("order", index + 1)
-        for name in ["id", "version", "heading", "body", "themes"]:
-            data[prefix + name] = point.get(name, "")
-        if point.get("delete"):
-            data[prefix + "DELETE"] = "on"
-        if point.get("accept"):
-            data[prefix + "accept"] = point["accept"]
-    return data
-
-
-def existing_points(meeting: Meeting) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": note.pk,
-            "version": note.version,
-            "heading": note.heading,
-            "body": note.body,
-            "themes": ", ".join(note.themes.names()),
-        }
-        for note in meeting.notes.order_by("position")
-    ]
 
 
 @pytest.fixture

@@ -108,3 +108,8 @@ def test_word_files_become_paragraphs(tmp_path: Path) -> None:
 def test_unreadable_files_are_refused_with_a_reason(name: str, data: bytes, message: str) -> None:
     with pytest.raises(UnreadableNote, match=message):
         read_note_file(name, data)
+
+
+def test_control_characters_in_uploads_are_dropped() -> None:
+    data = b"Bell\x07 and marker\x02 words\x03\twith a tab\r\nand a new line"
+    assert read_note_file("note.txt", data) == "Bell and marker words\twith a tab\r\nand a new line"

@@ -19,7 +19,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from notes.models import Theme, ThemeAlias
+from notes.models import Note, Theme, ThemeAlias
+from notes.record.services import changing_points
 from notes.themes.merging import add_theme, merge_themes, remove_theme
 from notes.themes.naming import themes_named
 
@@ -124,7 +125,18 @@ class ThemeAdmin(admin.ModelAdmin):
 
     @admin.display(description="points", ordering="usage_total")
     def usage(self, theme: Theme) -> int:
-        return theme.usage_total
+        return theme.usage_total  # TagBase is untyped; annotated by get_queryset
+
+    def save_model(self, request: HttpRequest, obj: Theme, form: Any, change: bool) -> None:
+        """A rename changes the theme names of its points: their records' versions go
+        up, so an editor holding the old name is told rather than bringing it back.
+        """
+        if not (change and "name" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        tagged = Note.objects.filter(tagged_items__tag=obj).values_list("pk", flat=True)
+        with changing_points(tagged):
+            super().save_model(request, obj, form, change)
 
     def get_urls(self) -> list[Any]:
         similar = path(

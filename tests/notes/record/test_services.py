@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from cells.models import Meeting, MeetingStatus
-from notes.models import Note
+from notes.models import Note, Theme
 from notes.record import services
 from tests.personas import World, edit_url, editor_data, existing_points
 
@@ -314,3 +314,30 @@ def test_control_characters_are_stripped_on_save(client: Any, world: World) -> N
     meeting.refresh_from_db()
     assert meeting.title == "Topic here"
     assert meeting.notes.get(position=1).body == "Bell and marker characters\ttabs\nlines"
+
+
+def test_renaming_a_theme_then_a_stale_editor_save_is_refused(
+    client: Any, admin: Any, world: World
+) -> None:
+    meeting = world.meetings[("private", "draft")]
+    client.force_login(world.users["facilitator"])
+    opened_version, mine = meeting.version, existing_points(meeting)
+    theme = Theme.objects.get(name="leadership")
+    response = admin.post(
+        reverse("admin:notes_theme_change", args=[theme.pk]),
+        {
+            "name": "shared leadership",
+            "slug": theme.slug,
+            "description": theme.description,
+            "keywords": "",
+            "aliases-TOTAL_FORMS": 0,
+            "aliases-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302
+    assert meeting.notes.get(position=1).theme_names == "shared leadership"
+    response = client.post(
+        edit_url(meeting), editor_data(mine, version=opened_version, title=meeting.title)
+    )
+    assert response.status_code == 409  # the old name is not brought back
+    assert not Theme.objects.filter(name="leadership").exists()

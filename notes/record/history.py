@@ -76,25 +76,39 @@ def _changes(previous: Any, record: Any, fields: dict[str, str]) -> list[Change]
 
 
 def entries(meeting: Meeting) -> list[Entry]:
-    """Every version, newest first; each restorable unless it is what stands now."""
-    entries = []
+    """Every version of the meeting and its points, newest first."""
+    found = _meeting_entries(meeting) + _note_entries(meeting)
+    found.sort(key=lambda entry: entry.when, reverse=True)
+    return found
+
+
+def _meeting_entries(meeting: Meeting) -> list[Entry]:
+    """Versions of the details; each restorable unless it is what stands now."""
+    found = []
     previous = None
-    meeting_records = list(meeting.history.select_related("history_user").order_by("history_date"))
-    for record in meeting_records:
+    records = list(meeting.history.select_related("history_user").order_by("history_date"))
+    for record in records:
         changes = _changes(previous, record, _MEETING_FIELDS)
         if changes or previous is None:
-            entries.append(
+            kind = _KINDS[record.history_type]
+            restorable = record is not records[-1]
+            found.append(
                 Entry(
                     record.history_date,
                     record.history_user,
                     "Meeting details",
-                    _KINDS[record.history_type],
+                    kind,
                     record,
                     changes,
-                    restorable=record is not meeting_records[-1],
+                    restorable=restorable,
                 )
             )
         previous = record
+    return found
+
+
+def _note_entries(meeting: Meeting) -> list[Entry]:
+    """Versions of the points, including deleted ones, each against the one before."""
     existing = set(meeting.notes.values_list("pk", flat=True))
     records = list(
         Note.history.filter(meeting_id=meeting.pk)
@@ -103,6 +117,7 @@ def entries(meeting: Meeting) -> list[Entry]:
     )
     latest = {record.id: record for record in records}
     previous_of: dict[int, Any] = {}
+    found = []
     for record in records:
         before = previous_of.get(record.id)
         kind = _KINDS[record.history_type]
@@ -113,7 +128,7 @@ def entries(meeting: Meeting) -> list[Entry]:
                 exists=record.id in existing,
                 is_latest=record is latest[record.id],
             )
-            entries.append(
+            found.append(
                 Entry(
                     record.history_date,
                     record.history_user,
@@ -126,5 +141,4 @@ def entries(meeting: Meeting) -> list[Entry]:
                 )
             )
         previous_of[record.id] = before if kind == "deleted" else record
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries
+    return found

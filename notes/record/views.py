@@ -95,28 +95,9 @@ def _save(
         valid = False
     if not valid:
         return _show(request, cell, meeting, details=details, points=points, status=400)
-    attendees = details.cleaned_data["attendees"]
     status = MeetingStatus.PUBLISHED if publish else None
     try:
-        if meeting is None:
-            meeting = create_meeting(
-                cell,
-                request.user,
-                details.details(),
-                inputs,
-                attendees,
-                status=status or MeetingStatus.DRAFT,
-            )
-        else:
-            meeting = save_record(
-                meeting,
-                request.user,
-                version=version.cleaned_data["record_version"],
-                details=details.details(),
-                points=inputs,
-                attendees=attendees,
-                status=status,
-            )
+        meeting = _write(request, cell, meeting, details, version, inputs, status)
     except StaleRecord as conflict:
         return _conflict(request, conflict.meeting, details, inputs)
     if publish:
@@ -126,6 +107,37 @@ def _save(
     else:
         messages.success(request, "Saved. Publish the meeting when it is ready to be read.")
     return redirect(meeting)
+
+
+def _write(
+    request: HttpRequest,
+    cell: Cell,
+    meeting: Meeting | None,
+    details: MeetingDetailsForm,
+    version: VersionForm,
+    inputs: list[PointInput],
+    status: str | None,
+) -> Meeting:
+    """Create the meeting, or save the record over the version the edit began from."""
+    attendees = details.cleaned_data["attendees"]
+    if meeting is None:
+        return create_meeting(
+            cell,
+            request.user,
+            details.details(),
+            inputs,
+            attendees,
+            status=status or MeetingStatus.DRAFT,
+        )
+    return save_record(
+        meeting,
+        request.user,
+        version=version.cleaned_data["record_version"],
+        details=details.details(),
+        points=inputs,
+        attendees=attendees,
+        status=status,
+    )
 
 
 def _point_inputs(points: Any) -> list[PointInput]:

@@ -198,18 +198,19 @@ def save_note_from_admin(note: Note, *, version: int | None, meeting_version_bum
     """
     note.heading, note.body = _clean(note.heading), _clean(note.body)
     with transaction.atomic():
-        previous_meeting = None
+        stored = Note.objects.filter(pk=note.pk).values_list("meeting_id", flat=True)
+        previous_meeting = stored.first() if note.pk is not None else None
+        meetings = {note.meeting_id, previous_meeting}
+        if meeting_version_bumped:
+            meetings.discard(note.meeting_id)  # locked and bumped by the meeting's save
+        # Meetings first, then the point: the lock order of save_record, so the
+        # two cannot deadlock.
+        _bump_meetings(pk for pk in meetings if pk is not None)
         if note.pk is not None:
             current = Note.objects.select_for_update().get(pk=note.pk)
             if version is not None and current.version != version:
                 raise StaleRecord(current.meeting)
             note.version = current.version + 1
-            previous_meeting = current.meeting_id
-        meetings = {note.meeting_id, previous_meeting} - {None}
-        if not meeting_version_bumped:
-            _bump_meetings(meetings)
-        elif previous_meeting not in {None, note.meeting_id}:
-            _bump_meetings({previous_meeting})
         note.save()
 
 

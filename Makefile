@@ -50,7 +50,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@$(NO_FMT_SKIP)
-	DJANGO_DEBUG=1 $(BIN)/mypy .
+	$(BIN)/mypy .
 
 format: install
 	$(BIN)/ruff format .

@@ -8,6 +8,7 @@ app refuses to start without a secret key, allowed hosts and a database URL.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +60,13 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# mypy's Django plugin imports these settings only to learn the models: it needs
+# no secret, hosts or database, and must not start a database server.
+TYPE_CHECKING_ONLY = Path(sys.argv[0]).name in {"mypy", "dmypy"}
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or TYPE_CHECKING_ONLY):
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off. "
             "For development, set DJANGO_DEBUG=1 (make run and make test do)."
@@ -72,7 +76,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
-if not DEBUG and not ALLOWED_HOSTS:
+if not (DEBUG or TYPE_CHECKING_ONLY) and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -133,6 +137,8 @@ if _database_url:
     if not _database_url.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or postgresql:// URL.")
     _database: dict[str, Any] = dict(dj_database_url.parse(_database_url))
+elif TYPE_CHECKING_ONLY:
+    _database = {"ENGINE": "django.db.backends.postgresql", "NAME": "betterway"}
 elif DEBUG:
     from betterway.dev import localdb
 

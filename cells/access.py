@@ -59,9 +59,6 @@ class Reader:
     readable: tuple[int, ...] = ()
     facilitated: tuple[int, ...] = ()
 
-    def may_read_cell(self, cell_id: int) -> bool:
-        return self.is_staff or cell_id in self.readable
-
     def may_edit_cell(self, cell_id: int) -> bool:
         return self.is_staff or cell_id in self.facilitated
 
@@ -108,12 +105,6 @@ def reader_of(user: AnyUser) -> Reader:
     reader = Reader(is_staff=True) if is_network_staff(user) else _resolve(user)
     setattr(user, _CACHE_ATTRIBUTE, reader)
     return reader
-
-
-def forget_reader(user: AnyUser) -> None:
-    """Drop the resolved reader, after the user's memberships changed."""
-    if hasattr(user, _CACHE_ATTRIBUTE):
-        delattr(user, _CACHE_ATTRIBUTE)
 
 
 def _resolve(user: AnyUser) -> Reader:

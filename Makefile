@@ -9,7 +9,7 @@ LOCALDB := $(BIN)/python -m betterway.dev.localdb
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test bench lint format lock clean-db
+.PHONY: install run test bench bench-mail lint format lock clean-db
 
 $(STAMP): requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,8 @@ run: install
 	@DJANGO_DEBUG=1 exec $(LOCALDB) run --stop -- sh -c '\
 		$(BIN)/python manage.py migrate --noinput && \
 		$(BIN)/python manage.py load_demo && \
-		printf "\nOpen http://$(HOST):$(PORT)/ and log in with one of the accounts above. Ctrl-C stops.\n" && \
-		exec $(BIN)/python manage.py runserver --verbosity 0 $(HOST):$(PORT)'
+		printf "\nOpen http://$(HOST):$(PORT)/ and log in with one of the accounts above.\nMail is printed here; a worker sends it. Ctrl-C stops.\n" && \
+		exec $(BIN)/python manage.py serve $(HOST):$(PORT)'
 
 # Layout is ruff format's to decide: a "fmt: skip" marker fails the lint.
 NO_FMT_SKIP := ! git grep -n "fmt: skip" -- "*.py"
@@ -45,6 +45,12 @@ bench: install
 		($(BIN)/python manage.py scale_data $(SCALE_ARGS) || \
 		 echo "Keeping the scale data already loaded.") && \
 		exec $(BIN)/python manage.py bench $(BENCH_ARGS)'
+
+# Mail through a real worker to a local SMTP server: latency and mails per second.
+bench-mail: install
+	@DJANGO_DEBUG=1 exec $(LOCALDB) run -- sh -c '\
+		$(BIN)/python manage.py migrate --noinput -v0 && \
+		exec $(BIN)/python manage.py bench_mail $(BENCH_ARGS)'
 
 lint: install
 	$(BIN)/ruff check .

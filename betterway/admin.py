@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from betterway.models import User
+from betterway.models import Mail, User
 
 # Fields only superusers may change: who is staff or superuser, and what they may do.
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -52,3 +52,19 @@ class UserAdmin(DjangoUserAdmin):
         if not request.user.is_superuser:
             raise PermissionDenied("Only superusers set passwords.")
         return super().user_change_password(request, id, form_url)
+
+
+@admin.register(Mail)
+class MailAdmin(admin.ModelAdmin):
+    """Mail the site sent or is sending; a failing one shows its last error."""
+
+    list_display = ["key", "to", "template", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "template"]
+    search_fields = ["to", "key"]
+    readonly_fields = [f.name for f in Mail._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Mail | None = None) -> bool:
+        return False

@@ -7,10 +7,12 @@ app refuses to start without a secret key, allowed hosts and a database URL.
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +52,41 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}")
     return value
+
+
+def email_settings(name: str, url: str) -> dict[str, Any]:
+    """Django's EMAIL_* settings from a URL; a bad one stops the app, naming ``name``."""
+    parts = urlsplit(url)
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme == "file" and parts.path:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": unquote(parts.path),
+        }
+    if parts.scheme in {"smtp", "smtps"} and parts.hostname:
+        use_ssl = parts.scheme == "smtps" or query.get("ssl", "") in _TRUE - {""}
+        use_tls = query.get("tls", "") in _TRUE - {""}
+        if use_ssl and use_tls:
+            raise ImproperlyConfigured(f"{name} cannot ask for both tls and ssl.")
+        try:
+            port = parts.port or (465 if use_ssl else 587 if use_tls else 25)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} has a port that is not a number.") from None
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname,
+            "EMAIL_PORT": port,
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_TLS": use_tls,
+            "EMAIL_USE_SSL": use_ssl,
+        }
+    raise ImproperlyConfigured(
+        f"{name} must be smtp://user:password@host:port (?tls=1 or ?ssl=1), console: "
+        f"or file:///folder; got {parts.scheme or url!r}"
+    )
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
@@ -92,6 +129,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "simple_history",
+    # The task queue on PostgreSQL (mail and other slow work) and its job admin.
+    "procrastinate.contrib.django",
+    # Log-in lock-outs stored in the database, so they hold across processes.
+    "axes",
     "betterway",
     "cells",
     "notes",
@@ -110,6 +151,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into the friendly page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "betterway.urls"
@@ -152,6 +195,15 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "betterway.User"
 LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    # Log in with a username or an e-mail address, in any case.
+    "betterway.accounts.backends.EmailOrUsernameBackend",
+]
+# Links in invitations and password resets stop working after this long.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+INVITATION_DAYS = env_int("BETTERWAY_INVITATION_DAYS", 7, minimum=1)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -175,7 +227,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# The cache holds login-failure counts and aggregate figures. "locmem" is per
+# The cache holds aggregate figures (log-in failures live in the database). "locmem" is per
 # process; with several server processes use "database" (after
 # `manage.py createcachetable`) so they share it.
 _CACHES = {
@@ -198,6 +250,45 @@ STATS_CACHE_SECONDS = env_int("BETTERWAY_STATS_CACHE_SECONDS", 300)
 
 # The benchmark's one-query comparison page (/bench/baseline); off unless asked.
 BENCHMARK_VIEWS = env_bool("BETTERWAY_BENCHMARK_VIEWS", False)
+
+# E-mail: EMAIL_URL is smtp://user:password@host:587 (add ?tls=1 or ?ssl=1),
+# console: (print mail) or file:///folder (one file per mail). Development
+# prints mail; production refuses to start without EMAIL_URL.
+_email_url = env_str("EMAIL_URL") or ("console:" if DEBUG or TYPE_CHECKING_ONLY else "")
+if not _email_url:
+    raise ImproperlyConfigured(
+        "EMAIL_URL is required when DJANGO_DEBUG is off, e.g. smtp://user:password@host:587?tls=1"
+    )
+_email = email_settings("EMAIL_URL", _email_url)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH")
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Better Way Notes <notes@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 20, minimum=1)
+
+# Background work (procrastinate): tasks live in each app's tasks.py.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+
+# Log-in lock-outs (django-axes): 5 failures pause a username, and a username
+# from one address, for 15 minutes; an address on its own is never locked, as
+# behind a proxy or a shared office it would lock out everyone.
+AXES_FAILURE_LIMIT = env_int("BETTERWAY_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("BETTERWAY_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "betterway.accounts.lockout.canonical_username"
+AXES_CLIENT_IP_CALLABLE = "betterway.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "betterway.accounts.lockout.locked_out"
+# The client's address comes from REMOTE_ADDR, or from this header when a
+# trusted proxy in front of the app sets it (e.g. X-Real-IP); never from a
+# header the client could send itself.
+CLIENT_IP_HEADER = env_str("BETTERWAY_CLIENT_IP_HEADER")
 
 # Themes are matched whatever the case typed ("Leadership" is "leadership").
 TAGGIT_CASE_INSENSITIVE = True
@@ -236,5 +327,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # runserver prints its own start-up lines; do not log them twice.
         "django.utils.autoreload": {"level": "WARNING"},
+        # Their start-up lines say nothing an operator needs.
+        "axes": {"level": "WARNING"},
+        "procrastinate": {"level": "WARNING"},
     },
 }

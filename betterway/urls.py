@@ -2,28 +2,22 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from betterway import views
-from betterway.throttle import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+from betterway.accounts.forms import AdminLoginForm
 
 admin.site.site_header = "Better Way Notes administration"
 admin.site.site_title = "Better Way Notes admin"
 admin.site.index_title = "Run the network"
-admin.site.login_form = ThrottledAdminAuthenticationForm
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     path("favicon.ico", views.favicon, name="favicon"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("betterway.accounts.urls")),
     path("cells/", include("cells.urls")),
     path("", include("notes.urls")),
     path("admin/", admin.site.urls),

@@ -18,7 +18,11 @@ known words and themes, for search and theme tests.
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -262,3 +266,63 @@ def existing_points(meeting: Meeting) -> list[dict[str, Any]]:
         }
         for note in meeting.notes.order_by("position")
     ]
+
+
+def deliver_mail() -> list[int]:
+    """Run the mail task for every queued mail, as the worker would; their ids."""
+    from betterway.models import Mail
+    from betterway.tasks import send_mail
+
+    pending = list(Mail.objects.filter(sent_at__isnull=True).values_list("pk", flat=True))
+    for mail_id in pending:
+        send_mail(mail_id=mail_id)
+    return pending
+
+
+def html_part(message: Any) -> str:
+    """The HTML alternative of a sent Django mail."""
+    content, kind = message.alternatives[0]
+    assert kind == "text/html"
+    return str(content)
+
+
+def link_in(text: Any, path_start: str) -> str:
+    """The first link in a mail whose path starts with ``path_start``, as a path."""
+    import re
+    from urllib.parse import urlsplit
+
+    for url in re.findall(r"https?://\S+", str(text)):
+        path = urlsplit(url).path
+        if path.startswith(path_start):
+            return path
+    raise AssertionError(f"no link to {path_start} in: {text}")
+
+
+def database_url_of_tests() -> str:
+    """A DATABASE_URL for the test database, for code run in another process."""
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    host = str(params.get("host", "")).replace("/", "%2F")
+    port = f":{params['port']}" if params.get("port") else ""
+    password = f":{params['password']}" if params.get("password") else ""
+    return f"postgres://{params['user']}{password}@{host}{port}/{connection.settings_dict['NAME']}"
+
+
+def run_worker(smtp_url: str) -> subprocess.Popen[str]:
+    """A real worker process on the test database, sending to the test's SMTP server."""
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": database_url_of_tests(),
+        "EMAIL_URL": smtp_url,
+        "DJANGO_SETTINGS_MODULE": "betterway.settings",
+    }
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "procrastinate", "worker", "--queues", "mail", "--one-shot"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
+
+from tests.personas import database_url_of_tests
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -24,14 +25,6 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
-
-
-def _database_url() -> str:
-    params = connection.get_connection_params()
-    host = str(params.get("host", "")).replace("/", "%2F")
-    port = f":{params['port']}" if params.get("port") else ""
-    password = f":{params['password']}" if params.get("password") else ""
-    return f"postgres://{params['user']}{password}@{host}{port}/{connection.settings_dict['NAME']}"
 
 
 IMPORT = "import django; django.setup()"
@@ -49,7 +42,7 @@ def test_production_refuses_to_start_without_allowed_hosts() -> None:
     assert "DJANGO_ALLOWED_HOSTS is required" in result.stderr
 
 
-def test_production_refuses_to_start_without_a_database_url() -> None:
+def test_production_refuses_to_start_without_adatabase_url_of_tests() -> None:
     result = _run(
         IMPORT,
         DJANGO_DEBUG="0",
@@ -68,6 +61,9 @@ def test_production_refuses_to_start_without_a_database_url() -> None:
         ("DJANGO_HSTS_SECONDS", "-5", "DJANGO_HSTS_SECONDS must be at least 0"),
         ("DATABASE_URL", "sqlite:///db.sqlite3", "DATABASE_URL must be a postgres"),
         ("BETTERWAY_CACHE", "redis", "BETTERWAY_CACHE must be one of locmem, database"),
+        ("EMAIL_URL", "redis://mail", "EMAIL_URL must be smtp://"),
+        ("EMAIL_URL", "smtp://mail:25?tls=1&ssl=1", "EMAIL_URL cannot ask for both tls and ssl"),
+        ("EMAIL_URL", "smtp://mail:port/", "EMAIL_URL has a port that is not a number"),
     ],
 )
 def test_bad_values_are_rejected_with_a_clear_message(name: str, value: str, message: str) -> None:
@@ -85,7 +81,8 @@ def test_check_deploy_is_clean_in_production_settings() -> None:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="notes.example.org",
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=database_url_of_tests(),
+        EMAIL_URL="smtp://notes:secret@mail.example.org:587?tls=1",
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout

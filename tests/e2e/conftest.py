@@ -87,6 +87,6 @@ def assert_accessible(page: Page) -> None:
 def log_in(page: Page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     assert_accessible(page)
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("E-mail address or username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()

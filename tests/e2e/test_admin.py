@@ -25,7 +25,7 @@ def test_admin_creates_a_cell_with_people_and_merges_themes(page: Page, world: W
     world.meetings[("public", "published")].notes.earliest("position").themes.add("Leadershp")
 
     page.goto("/admin/")
-    page.get_by_label("Username").fill("staff")
+    page.get_by_label("E-mail address or username").fill("staff")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Run the network")).to_be_visible()

@@ -47,11 +47,11 @@ def test_visitor_reads_public_cells_only_and_logs_in_from_the_header(
     assert_accessible(page)
 
     page.get_by_role("link", name="Log in").click()
-    page.get_by_label("Username").fill("member")
+    page.get_by_label("E-mail address or username").fill("member")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
-    expect(page.get_by_label("Username")).to_have_value("member")
+    expect(page.get_by_role("alert")).to_contain_text("do not match an account")
+    expect(page.get_by_label("E-mail address or username")).to_have_value("member")
     assert_accessible(page)
 
 

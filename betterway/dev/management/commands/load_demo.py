@@ -60,6 +60,7 @@ class Command(BaseCommand):
             user, made = User.objects.get_or_create(
                 username=username,
                 defaults={
+                    "email": f"{username}@example.org",
                     "display_name": display_name,
                     "is_staff": is_staff,
                     "is_superuser": is_staff,

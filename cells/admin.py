@@ -1,14 +1,22 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from betterway.admin import UserAdmin
 from betterway.models import User
-from cells.models import Cell, Meeting, Membership
+from cells.invitations import csv_import
+from cells.invitations.services import invite
+from cells.models import Cell, Invitation, Meeting, Membership
 
 
 def _count_of(queryset: QuerySet, counted: str = "pk") -> Coalesce:
@@ -98,3 +106,76 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserWithMembershipsAdmin(UserAdmin):
     inlines = [UserMembershipInline]
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns name, email, cell (name or slug), role (member or facilitator); "
+        f"at most {csv_import.MAX_BYTES // 1024} KB.",
+    )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "cell", "role", "status", "sent_at", "sends", "invited_by"]
+    list_filter = ["cell", "role", ("accepted_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["cell", "invited_by"]
+    search_fields = ["email", "name", "cell__name"]
+    readonly_fields = ["token_hash", "sends", "created_at", "accepted_at", "accepted_by"]
+    autocomplete_fields = ["cell", "invited_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # invitations are sent from a cell's page or imported, never typed here
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="cells_invitation_import"), *super().get_urls()]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload, preview every row, then invite: the same file twice changes nothing."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = CsvUploadForm(request.POST or None, request.FILES or None)
+        rows: list[csv_import.Row] = []
+        text = request.POST.get("csv_text", "")
+        try:
+            if "apply" in request.POST and text:
+                rows = csv_import.read_rows(text.encode())
+                return self._apply(request, rows)
+            if request.method == "POST" and form.is_valid():
+                upload = form.cleaned_data["file"]
+                data = upload.read(csv_import.MAX_BYTES + 1)
+                rows = csv_import.read_rows(data)
+                text = data.decode("utf-8-sig")
+        except csv_import.UnreadableFile as error:
+            form.add_error("file", str(error))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Invite people from a CSV file",
+            "opts": self.model._meta,
+            "form": form,
+            "rows": rows,
+            "csv_text": text,
+            "ready": sum(1 for row in rows if row.outcome in {"invite", "add existing account"}),
+            "errors": sum(1 for row in rows if row.error),
+        }
+        return TemplateResponse(request, "admin/cells/invitation_import.html", context)
+
+    def _apply(self, request: HttpRequest, rows: list[csv_import.Row]) -> HttpResponse:
+        site_url = request.build_absolute_uri("/")
+        done = {"invited": 0, "added": 0}
+        for row in rows:
+            if row.cell is None or row.error:
+                continue
+            outcome = invite(row.cell, row.email, row.role, request.user, site_url, name=row.name)
+            if outcome.kind in done:
+                done[outcome.kind] += 1
+        skipped = len(rows) - sum(done.values())
+        self.message_user(
+            request,
+            f"Invited {done['invited']} new people and added {done['added']} existing accounts; "
+            f"{skipped} row(s) changed nothing (already there, or with errors).",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:cells_invitation_changelist"))

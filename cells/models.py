@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -18,7 +19,16 @@ from simple_history.models import HistoricalRecords
 from cells.access import AnyUser, reader_of
 from cells.choices import MeetingStatus, Role, Visibility
 
-__all__ = ["AnyUser", "Cell", "Meeting", "MeetingStatus", "Membership", "Role", "Visibility"]
+__all__ = [
+    "AnyUser",
+    "Cell",
+    "Invitation",
+    "Meeting",
+    "MeetingStatus",
+    "Membership",
+    "Role",
+    "Visibility",
+]
 
 
 class CellQuerySet(models.QuerySet["Cell"]):
@@ -189,3 +199,63 @@ class Meeting(models.Model):
 
     def guest_list(self) -> list[str]:
         return [name.strip() for name in self.guest_names.splitlines() if name.strip()]
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        """Neither accepted nor withdrawn (an expired one can still be sent again)."""
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An invitation to join a cell, sent by e-mail with a single-use link that expires.
+
+    Only a hash of the link's token is stored, so the table alone cannot be used
+    to accept an invitation.
+    """
+
+    cell = models.ForeignKey(Cell, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    name = models.CharField(
+        max_length=150, blank=True, help_text="Suggested display name, if known."
+    )
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sends = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "cell",
+                condition=Q(accepted_at__isnull=True, withdrawn_at__isnull=True),
+                name="invitation_one_open_per_address_and_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.cell} ({self.status})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 
 NETWORK_ADMINS = "Network admins"
 _MANAGED = {
-    "cells": ["cell", "membership", "meeting"],
+    "cells": ["cell", "membership", "meeting", "invitation"],
     "notes": ["note", "theme", "themealias"],
 }
 _ACTIONS = ["add", "change", "delete", "view"]

@@ -330,5 +330,6 @@ LOGGING = {
         # Their start-up lines say nothing an operator needs.
         "axes": {"level": "WARNING"},
         "procrastinate": {"level": "WARNING"},
+        "mail.log": {"level": "WARNING"},  # aiosmtpd, in development tools
     },
 }

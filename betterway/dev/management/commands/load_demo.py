@@ -69,6 +69,9 @@ class Command(BaseCommand):
             if made:
                 user.set_password(network.DEMO_PASSWORD)
                 user.save(update_fields=["password"])
+            elif not user.email:  # loaded before demo accounts had addresses
+                user.email = f"{username}@example.org"
+                user.save(update_fields=["email"])
             people[username] = user
             self.created["people"] += made
         return people

@@ -48,6 +48,9 @@ class Mail(models.Model):
     to = models.EmailField()
     template = models.CharField(max_length=100)
     context = models.JSONField(default=dict, blank=True)
+    headers = models.JSONField(
+        default=dict, blank=True, help_text="Extra headers, e.g. List-Unsubscribe."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)

@@ -204,6 +204,8 @@ AUTHENTICATION_BACKENDS = [
 # Links in invitations and password resets stop working after this long.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 INVITATION_DAYS = env_int("BETTERWAY_INVITATION_DAYS", 7, minimum=1)
+# Where the site is reached, for links in mail sent without a request (digests).
+SITE_URL = env_str("BETTERWAY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 

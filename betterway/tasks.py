@@ -42,7 +42,7 @@ def _send(mail_id: int) -> None:
         mail = Mail.objects.select_for_update().filter(pk=mail_id).first()
         if mail is None or mail.sent_at is not None:
             return
-        render_mail(mail.template, mail.to, mail.context).send()
+        render_mail(mail.template, mail.to, mail.context, mail.headers).send()
         mail.attempts += 1
         mail.sent_at = timezone.now()
         mail.last_error = ""

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from betterway import views
 from betterway.accounts.forms import AdminLoginForm
+from notes.following.views import home
 
 admin.site.site_header = "Better Way Notes administration"
 admin.site.site_title = "Better Way Notes admin"
@@ -13,7 +14,8 @@ admin.site.index_title = "Run the network"
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # A member's dashboard; the site's home page for visitors who are not logged in.
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     path("favicon.ico", views.favicon, name="favicon"),

@@ -170,6 +170,8 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["cell", "-date"], name="meeting_cell_date"),
             models.Index(fields=["-date"], name="meeting_date"),
+            # What was published since a digest or a visit.
+            models.Index(fields=["published_at"], name="meeting_published_at"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("join/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("<slug:slug>/", views.cell_detail, name="detail"),
     path("<slug:slug>/feed/", feeds.CellFeed(), name="feed"),
+    path("<slug:slug>/calendar.ics", feeds.cell_calendar, name="calendar"),
     path("<slug:slug>/meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("<slug:slug>/invitations/", invitations.cell_invitations, name="invitations"),
     path(

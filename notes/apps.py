@@ -7,3 +7,4 @@ class NotesConfig(AppConfig):
 
     def ready(self) -> None:
         from notes import signals  # noqa: F401 - connects the handlers
+        from notes.following import receivers, services  # noqa: F401 - connects the handlers

@@ -222,7 +222,11 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
                 deferrable=models.Deferrable.DEFERRED,
             ),
         ]
-        indexes = [GinIndex(fields=["search_vector"], name="note_search_vector")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="note_search_vector"),
+            # Points added to a meeting after it was published are new to followers.
+            models.Index(fields=["created_at"], name="note_created_at"),
+        ]
 
     def __str__(self) -> str:
         label = self.heading or self.body[:60]
@@ -252,3 +256,7 @@ class TaggedNote(TaggedItemBase):
             models.UniqueConstraint(fields=["content_object", "tag"], name="note_theme_once"),
         ]
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_note_by_theme")]
+
+
+# The models of the packages, so Django finds them in this app.
+from notes.following.models import Follow, Subscriber  # noqa: E402, F401

@@ -2,6 +2,8 @@ from django.urls import path
 
 from cells.models import MeetingStatus
 from notes import export
+from notes.following import feeds as following_feeds
+from notes.following import views as following
 from notes.record import history_views
 from notes.record import views as record
 from notes.search import views as search
@@ -10,6 +12,7 @@ from notes.themes import views as themes
 app_name = "notes"
 
 MEETING = "cells/<slug:slug>/meetings/<int:pk>/"
+FEEDS = "feeds/<str:token>/"
 
 urlpatterns = [
     path("themes/", themes.theme_index, name="theme_index"),
@@ -43,4 +46,25 @@ urlpatterns = [
         history_views.meeting_restore,
         name="meeting_restore",
     ),
+    path("following/", following.following, name="following"),
+    path("following/settings/", following.mail_settings, name="following_settings"),
+    path("following/feed-token/", following.feed_token, name="feed_token"),
+    path("following/seen/", following.mark_all_seen, name="following_seen"),
+    path("following/themes/<slug:slug>/", following.follow_theme, name="follow_theme"),
+    path("following/cells/<slug:slug>/", following.follow_cell, name="follow_cell"),
+    path("following/searches/", following.follow_search, name="follow_search"),
+    path("following/<int:pk>/", following.follow_open, name="follow_open"),
+    path("following/<int:pk>/unfollow/", following.unfollow, name="unfollow"),
+    path("unsubscribe/<str:token>/", following.unsubscribe, name="unsubscribe"),
+    path(FEEDS + "following/", following_feeds.FollowingFeed(), name="following_feed"),
+    path(
+        FEEDS + "themes/<slug:slug>/", following_feeds.PrivateThemeFeed(), name="private_theme_feed"
+    ),
+    path(FEEDS + "cells/<slug:slug>/", following_feeds.PrivateCellFeed(), name="private_cell_feed"),
+    path(
+        FEEDS + "cells/<slug:slug>/calendar.ics",
+        following_feeds.private_calendar,
+        name="private_calendar",
+    ),
+    path(FEEDS + "searches/<int:pk>/", following_feeds.SavedSearchFeed(), name="search_feed"),
 ]

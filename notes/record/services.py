@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from betterway.text import strip_control_characters
@@ -28,6 +29,10 @@ from notes.models import Note, format_theme_names
 from notes.themes.naming import split_theme_names, themes_named
 
 # The meeting fields a restore brings back (status is changed by publishing).
+# Sent once a meeting is published for the first time (after the commit), with
+# ``meeting``: following mails the cell's followers from it.
+meeting_published = Signal()
+
 RESTORABLE_MEETING_FIELDS = ["date", "title", "introduced_by", "guest_names", "venue"]
 
 
@@ -88,6 +93,8 @@ def create_meeting(
         meeting.save()
         meeting.attendees.set(attendees)
         _save_points(meeting, user, points, existing={})
+        if meeting.is_published:
+            _announce_publication(meeting)
     return meeting
 
 
@@ -160,6 +167,12 @@ def _set_status_fields(meeting: Meeting, status: str) -> None:
     meeting.status = status
     if status == MeetingStatus.PUBLISHED and meeting.published_at is None:
         meeting.published_at = timezone.now()
+        _announce_publication(meeting)
+
+
+def _announce_publication(meeting: Meeting) -> None:
+    """Tell the receivers of ``meeting_published``, once the publication is committed."""
+    transaction.on_commit(lambda: meeting_published.send(sender=Meeting, meeting=meeting))
 
 
 def set_status(meeting: Meeting, status: str, *, version: int | None = None) -> Meeting:
@@ -181,12 +194,17 @@ def save_meeting_from_admin(meeting: Meeting, *, version: int | None) -> None:
     """Save the meeting as the admin form changed it (``meeting`` is that instance)."""
     if meeting.pk is None:
         meeting.save()
+        if meeting.is_published:
+            _announce_publication(meeting)
         return
     with _locked(meeting.pk, version) as locked:
         meeting.version = locked.version
         for name in ["title", "introduced_by", "guest_names", "venue"]:
             setattr(meeting, name, _clean(getattr(meeting, name)))
+        first_publication = locked.published_at is None and meeting.is_published
         meeting.save()
+        if first_publication:
+            _announce_publication(meeting)
 
 
 def save_note_from_admin(note: Note, *, version: int | None, meeting_version_bumped: bool) -> None:

@@ -1,8 +1,9 @@
-"""Atom feeds of the points on a theme, obeying the reader's visibility."""
+"""Atom feeds of discussion points, obeying the reader's visibility: a theme's points."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -12,22 +13,8 @@ from betterway.markdown import render_markdown
 from notes.models import Note, Theme
 
 
-class ThemeFeed(ReaderFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> ForReader[Theme]:
-        theme = Theme.objects.visible_at(request.user, slug)
-        if theme is None:
-            raise Http404("No such theme.")
-        return ForReader(theme, request.user)
-
-    def title(self, obj: ForReader[Theme]) -> str:
-        return f"Points on “{obj.subject.name}” · {SITE_NAME}"
-
-    def subtitle(self, obj: ForReader[Theme]) -> str:
-        return obj.subject.description or f"New discussion points on {obj.subject.name}."
-
-    def items(self, obj: ForReader[Theme]) -> list[Note]:
-        notes = Note.objects.visible_to(obj.user).filter(tagged_items__tag=obj.subject)
-        return list(notes.newest_first().select_related("meeting__cell")[: self.size])
+class PointFeed(ReaderFeed):
+    """Entries that are points: each links to the point in its meeting."""
 
     def item_title(self, note: Note) -> str:
         heading = note.heading or f"Point {note.position}"
@@ -35,6 +22,9 @@ class ThemeFeed(ReaderFeed):
 
     def item_description(self, note: Note) -> str:
         return render_markdown(note.body)
+
+    def item_author_name(self, note: Note) -> str:
+        return note.meeting.cell.name
 
     def item_link(self, note: Note) -> str:
         return note.get_absolute_url()
@@ -45,3 +35,25 @@ class ThemeFeed(ReaderFeed):
 
     def item_updateddate(self, note: Note) -> datetime.datetime:
         return note.updated_at
+
+
+class ThemeFeed(PointFeed):
+    def get_object(self, request: HttpRequest, slug: str, **kwargs: Any) -> ForReader[Theme]:
+        user = self.reader(request, **kwargs)
+        theme = Theme.objects.visible_at(user, slug)
+        if theme is None:
+            raise Http404("No such theme.")
+        return ForReader(theme, user)
+
+    def title(self, obj: ForReader[Theme]) -> str:
+        return f"Points on “{obj.subject.name}” · {SITE_NAME}"
+
+    def subtitle(self, obj: ForReader[Theme]) -> str:
+        about = obj.subject.description or f"New discussion points on {obj.subject.name}."
+        if obj.user.is_authenticated:
+            return about
+        return f"{about} Public cells only: your private feed link shows all you may read."
+
+    def items(self, obj: ForReader[Theme]) -> list[Note]:
+        notes = Note.objects.visible_to(obj.user).filter(tagged_items__tag=obj.subject)
+        return list(notes.newest_first().select_related("meeting__cell")[: self.size])

@@ -13,9 +13,14 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.dispatch import Signal
 
 from notes.models import Note, TaggedNote, Theme, ThemeAlias
 from notes.record.services import changing_points
+
+# Sent inside the merge's transaction, before the sources are deleted, so what
+# refers to them (follows) can move to the target.
+themes_merged = Signal()
 
 
 @dataclass
@@ -68,6 +73,7 @@ def merge_themes(target: Theme, sources: Iterable[Theme]) -> MergeResult:
             [ThemeAlias(slug=theme.slug, theme=target) for theme in sources],
             ignore_conflicts=True,
         )
+        themes_merged.send(sender=Theme, target=target, source_ids=source_ids)
         Theme.objects.filter(pk__in=source_ids).delete()
     return MergeResult(target, [theme.name for theme in sources], len(affected))
 

@@ -1,0 +1,1 @@
+"""Following: members follow themes, cells and searches; digests, notices and private feeds."""

@@ -1,0 +1,61 @@
+"""Forms of following: mail settings, and naming a search to follow."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import QueryDict
+
+from betterway.text import strip_control_characters
+from notes.following.models import Subscriber
+
+# Parameters of the search page that do not change which points match.
+_NOT_CRITERIA = {"page", "sort"}
+
+
+def normalised_query(params: QueryDict) -> str:
+    """A search's parameters in one canonical order, without paging or sorting."""
+    kept = QueryDict(mutable=True)
+    for key in sorted(params):
+        if key in _NOT_CRITERIA:
+            continue
+        values = [value.strip() for value in params.getlist(key) if value.strip()]
+        if values:
+            kept.setlist(key, values)
+    return kept.urlencode()
+
+
+class MailSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Subscriber
+        fields = ["digest", "digest_day", "notify_on_publish"]
+        widgets = {"digest": forms.RadioSelect}
+        help_texts = {
+            "digest": (
+                "One mail with everything new in what you follow; nothing when nothing is new."
+            ),
+            "digest_day": "For the weekly digest: it comes on the morning of this day.",
+            "notify_on_publish": (
+                "Besides the digest: one mail for each meeting a cell you follow publishes."
+            ),
+        }
+
+
+class FollowSearchForm(forms.Form):
+    query = forms.CharField(max_length=1000, widget=forms.HiddenInput)
+    name = forms.CharField(
+        label="Name this search",
+        max_length=100,
+        help_text="How it appears on your Following page and in your digests.",
+    )
+
+    def clean_name(self) -> str:
+        name = strip_control_characters(self.cleaned_data["name"]).strip()
+        if not name:
+            raise forms.ValidationError("Give the search a name.")
+        return name
+
+    def clean_query(self) -> str:
+        query = normalised_query(QueryDict(self.cleaned_data["query"]))
+        if not query:
+            raise forms.ValidationError("Search for some words or choose a filter first.")
+        return query

@@ -1,0 +1,37 @@
+// Follow buttons without a page reload. Without JavaScript the same forms
+// post and come back to the page.
+(function () {
+  "use strict";
+
+  function update(form, answer) {
+    var button = form.querySelector(".follow__button");
+    var hidden = button.querySelector(".visually-hidden");
+    var status = form.querySelector(".follow__status");
+    button.textContent = answer.following ? "Following" : "Follow";
+    if (hidden) button.appendChild(hidden);
+    button.setAttribute("aria-pressed", answer.following ? "true" : "false");
+    form.action = answer.following ? answer.unfollow_url : form.dataset.followUrl;
+    if (status) status.textContent = answer.message;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-follow]")) return;
+    event.preventDefault();
+    var button = form.querySelector(".follow__button");
+    button.disabled = true;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (answer) { update(form, answer); })
+      .catch(function () { form.submit(); })  // let the page do it the plain way
+      .finally(function () { button.disabled = false; });
+  });
+})();

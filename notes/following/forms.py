@@ -46,6 +46,7 @@ class FollowSearchForm(forms.Form):
         label="Name this search",
         max_length=100,
         help_text="How it appears on your Following page and in your digests.",
+        error_messages={"required": "Give the search a name."},
     )
 
     def clean_name(self) -> str:

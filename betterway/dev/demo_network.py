@@ -131,6 +131,13 @@ THEMES = {
 # Each meeting: cell slug, ISO date, topic, introduced by, introducer's username
 # or None, attendees, guests, venue, status, then its points as
 # (heading, body, themes).
+# What demo members follow: themes by name, cells by slug, searches by query.
+FOLLOWS: dict[str, dict[str, list[str]]] = {
+    "mo": {"themes": ["leadership", "systems change"], "cells": ["online"], "searches": []},
+    "mia": {"themes": ["co-production"], "cells": [], "searches": ["q=council"]},
+    "otto": {"themes": ["complexity"], "cells": ["northern"], "searches": []},
+}
+
 MEETINGS: list[dict[str, Any]] = [
     {
         "cell": "northern",

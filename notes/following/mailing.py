@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -105,9 +105,28 @@ def due_subscribers(now: datetime.datetime, *, everyone: bool = False) -> Q:
     return takes_digest & (daily | weekly)
 
 
+def settled(moment: datetime.datetime) -> datetime.datetime:
+    """``moment``, or earlier: the start of the oldest transaction still running.
+
+    A meeting being published takes its time inside a transaction that may
+    commit a little later; a digest that covered up to ``moment`` would then
+    move past points it could not see yet, and they would never be sent. No
+    transaction older than the result is still open, so every point that
+    arrived up to it is committed (or never will be).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND state <> 'idle' AND xact_start IS NOT NULL"
+        )
+        row = cursor.fetchone()
+    oldest = row[0] if row else None
+    return min(moment, oldest) if oldest is not None else moment
+
+
 def send_digests(now: datetime.datetime | None = None, *, everyone: bool = False) -> DigestRun:
     """Queue one digest for each member who is due and has something new."""
-    now = now or timezone.now()
+    now = settled(now or timezone.now())
     run = DigestRun()
     due = Subscriber.objects.filter(due_subscribers(now, everyone=everyone))
     for subscriber_id in due.order_by("pk").values_list("pk", flat=True).iterator():
@@ -153,7 +172,7 @@ def digest_context(
     user: Any, since: datetime.datetime, until: datetime.datetime
 ) -> dict[str, Any] | None:
     """What is new for ``user`` between the two moments, grouped; None when nothing is."""
-    follows = visible_follows(user)
+    follows = visible_follows(user, check_themes=False)
     if not follows:
         return None
     followed = Followed.of(user, follows)

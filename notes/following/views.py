@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,11 +22,11 @@ from cells.access import get_visible_cell
 from cells.choices import MeetingStatus
 from cells.models import Meeting, MeetingQuerySet
 from notes.following import services
-from notes.following.forms import FollowSearchForm, MailSettingsForm
+from notes.following.forms import FollowSearchForm, MailSettingsForm, normalised_query
 from notes.following.mailing import UNSUBSCRIBE_CHOICES, read_unsubscribe_token
 from notes.following.models import DigestFrequency, Follow, Subscriber
 from notes.following.queries import Followed, arrived_between, new_counts, visible_follows
-from notes.models import Theme
+from notes.models import Note, Theme
 
 POINTS_PER_PAGE = 20
 DASHBOARD_POINTS = 10
@@ -81,7 +81,9 @@ def follow_cell(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def follow_search(request: HttpRequest) -> HttpResponse:
     form = FollowSearchForm(request.POST)
-    search_url = f"{reverse('notes:search')}?{request.POST.get('query', '')}"
+    # Re-encoded: the query comes back from the page and goes into a Location header.
+    query = normalised_query(QueryDict(request.POST.get("query", "")[:1000]))
+    search_url = f"{reverse('notes:search')}?{query}"
     if not form.is_valid():
         errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
         messages.error(request, f"The search was not followed: {errors}")
@@ -156,10 +158,12 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
     subscriber = services.record_visit(user)
     follows = visible_follows(user)
     since = subscriber.previous_visit_at or subscriber.created_at
-    new = arrived_between(Followed.of(user, follows).notes(user), since)
+    new_points: list[Note] = []
+    if follows:  # nothing followed, nothing to look for
+        new = arrived_between(Followed.of(user, follows).notes(user), since)
+        new_points = list(new.newest_first().for_listing()[: DASHBOARD_POINTS + 1])
     drafts = Meeting.objects.editable_by(user).filter(status=MeetingStatus.DRAFT)
     recent = Meeting.objects.visible_to(user).published()
-    new_points = list(new.newest_first().for_listing()[: DASHBOARD_POINTS + 1])
     context = {
         "since": since,
         "follows": follows,

@@ -13,7 +13,8 @@ from tests.personas import PASSWORD, World
 def test_member_logs_in_and_reads_a_meeting_of_their_private_cell(page: Page, world: World) -> None:
     log_in(page, "member", PASSWORD)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Meeting notes of the network")
+    # Logged in, the home page is the member's dashboard.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome back, Member")
     expect(page.get_by_role("heading", name="Your cells")).to_be_visible()
     expect(page.get_by_text("Member", exact=False).first).to_be_visible()
     assert_accessible(page)
@@ -46,7 +47,7 @@ def test_visitor_reads_public_cells_only_and_logs_in_from_the_header(
     expect(page.get_by_role("heading", level=1)).to_have_text("Public cell")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name="Log in", exact=True).click()
     page.get_by_label("E-mail address or username").fill("member")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()

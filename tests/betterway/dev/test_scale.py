@@ -69,6 +69,8 @@ def test_bench_runs_and_writes_its_figures(db: None, tmp_path: Path, settings: o
         "--slow-repeat",
         "1",
         "--skip-throughput",
+        "--digest-members",
+        "30",
         "--json",
         str(report),
         stdout=out,
@@ -86,5 +88,7 @@ def test_bench_runs_and_writes_its_figures(db: None, tmp_path: Path, settings: o
         "search results",
     }
     assert figures["import"]["notes"] == 1000
+    assert figures["digests"]["members"] == 30 and figures["digests"]["queries_per_member"] > 0
+    assert "Digests: 30 members" in out.getvalue()
     assert "Search server time, bench-wide" in out.getvalue()
     assert Note.objects.count() == 1200  # the import's meetings are removed again

@@ -384,6 +384,40 @@ def test_a_private_cells_publication_reaches_only_its_members(world: World) -> N
     assert mailing.notify_followers(draft.pk) == 0
 
 
+@pytest.mark.usefixtures("empty_queue")
+def test_a_digest_never_moves_past_a_publication_still_being_committed() -> None:
+    """A meeting published in a transaction still open is sent by the next run."""
+    import threading
+
+    world = build_world()
+    _age(world)
+    member = world.users["member"]
+    Follow.objects.create(user=member, cell=world.cells["public"])
+    _subscribe(member)
+    started, finish = threading.Event(), threading.Event()
+
+    def publish_slowly() -> None:
+        from django.db import connection, transaction
+
+        with transaction.atomic():
+            make_meeting(world.cells["public"], title="Slow to commit")
+            started.set()
+            finish.wait(30)
+        connection.close()
+
+    writer = threading.Thread(target=publish_slowly)
+    writer.start()
+    assert started.wait(30)
+    first = send_digests(everyone=True)  # the meeting is not committed yet
+    finish.set()
+    writer.join()
+    second = send_digests(everyone=True)
+    assert (first.mails, second.mails) == (0, 1)
+    assert [m.context["groups"][0]["points"][0]["meeting"] for m in Mail.objects.all()] == [
+        "Slow to commit"
+    ]
+
+
 @pytest.mark.django_db
 def test_send_digests_command_reports_what_it_queued(world: World) -> None:
     from io import StringIO
@@ -403,3 +437,18 @@ def mailing_message() -> Any:
 
     mail = Mail.objects.get()
     return render_mail(mail.template, mail.to, mail.context, mail.headers)
+
+
+@pytest.mark.django_db
+def test_the_workers_hourly_job_sends_the_digests_that_are_due(world: World) -> None:
+    from notes.following.tasks import send_due_digests
+
+    _age(world)
+    member = world.users["member"]
+    Follow.objects.create(user=member, cell=world.cells["public"])
+    today = timezone.localtime().weekday()
+    _subscribe(member, digest_day=today)
+    make_meeting(world.cells["public"], title="New")
+    # The job's time is the hour it was due: here, the second after the meeting.
+    send_due_digests(timestamp=int(timezone.now().timestamp()) + 1)
+    assert [mail.to for mail in Mail.objects.all()] == ["member@example.org"]

@@ -374,3 +374,23 @@ def test_new_user_of_another_cell_sees_no_private_points_on_the_dashboard(
     client = Client()
     client.force_login(user)
     assert client.get(reverse("home")).context["new_points"] == []
+
+
+def test_a_refused_search_follow_goes_back_to_a_clean_search_address(
+    login: Callable[[str], Any],
+) -> None:
+    response = login("member").post(
+        reverse("notes:follow_search"), {"query": "q=a\r\nSet-Cookie:+x", "name": ""}
+    )
+    assert response.status_code == 302
+    assert "\n" not in response["Location"] and response["Location"].startswith("/search/?")
+
+
+def test_administrators_see_follows_and_mail_settings(world: World) -> None:
+    Follow.objects.create(user=world.users["member"], cell=world.cells["public"])
+    Subscriber.objects.create(user=world.users["member"])
+    client = Client()
+    client.force_login(world.users["superuser"])
+    for name in ["follow", "subscriber"]:
+        response = client.get(reverse(f"admin:notes_{name}_changelist"))
+        assert response.status_code == 200 and "member" in response.content.decode().lower()

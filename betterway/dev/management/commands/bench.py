@@ -33,6 +33,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from betterway.dev.bench_digests import bench_digests
 from betterway.dev.management.commands.scale_data import BENCH_NARROW, BENCH_WIDE
 from betterway.dev.vocabulary import RARE
 from cells.models import Cell, Meeting, Visibility
@@ -74,6 +75,9 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=8)
         parser.add_argument("--skip-throughput", action="store_true")
         parser.add_argument("--json", default="", help="Where to write the figures.")
+        parser.add_argument(
+            "--digest-members", type=int, default=10000, help="Members in the digest run."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["repeat"] < 1 or options["slow_repeat"] < 1 or options["concurrency"] < 1:
@@ -107,6 +111,8 @@ class Command(BaseCommand):
             results["throughput"] = self._throughput(readers[BENCH_WIDE], targets)
         self._say("Import")
         results["import"] = self._import()
+        self._say(f"Digests for {options['digest_members']:,} members")
+        results["digests"] = bench_digests(options["digest_members"])
         self._print(results)
         path = Path(
             options["json"]
@@ -432,4 +438,13 @@ class Command(BaseCommand):
         out(
             f"\nImport: {imp['notes']} notes in {imp['seconds']} s "
             f"({imp['notes_per_second']} notes/s)"
+        )
+        dig = results["digests"]
+        by_follows = ", ".join(
+            f"{n} with {label}" for label, n in dig["queries_by_follows"].items()
+        )
+        out(
+            f"\nDigests: {dig['members']:,} members, {dig['mails']:,} mails, "
+            f"{dig['points']:,} points in {dig['seconds']} s ({dig['ms_per_member']} ms and "
+            f"{dig['queries_per_member']} queries per member; one digest: {by_follows})"
         )

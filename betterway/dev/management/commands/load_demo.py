@@ -17,6 +17,7 @@ from django.db import transaction
 
 from betterway.dev import demo_network as network
 from cells.models import Cell, Meeting, Membership, Role
+from notes.following.services import follow_cell, follow_search, follow_theme
 from notes.models import Theme
 from notes.record.services import PointInput, create_meeting
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         cells = self._cells(people)
         self._themes()
         self._meetings(people, cells)
+        self._follows(people, cells)
         return self.created
 
     def _people(self) -> dict[str, Any]:
@@ -129,6 +131,18 @@ class Command(BaseCommand):
             create_meeting(cell, author, details, points, attendees, status=spec["status"])
             self.created["meetings"] += 1
             self.created["notes"] += len(points)
+
+    def _follows(self, people: dict[str, Any], cells: dict[str, Cell]) -> None:
+        for username, wanted in network.FOLLOWS.items():
+            user = people[username]
+            for name in wanted["themes"]:
+                theme = Theme.objects.named(name).first()
+                if theme is not None:
+                    follow_theme(user, theme)
+            for slug in wanted["cells"]:
+                follow_cell(user, cells[slug])
+            for query in wanted["searches"]:
+                follow_search(user, query, query.removeprefix("q="))
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {network.DEMO_PASSWORD}):")

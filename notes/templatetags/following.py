@@ -8,7 +8,7 @@ from django import template
 from django.http import HttpRequest
 from django.urls import reverse
 
-from notes.following.forms import normalised_query
+from notes.following.forms import MailSettingsForm, normalised_query
 from notes.following.models import Follow, Subscriber
 
 register = template.Library()
@@ -86,8 +86,12 @@ def follow_search(context: dict[str, Any]) -> dict[str, Any]:
 
 @register.inclusion_tag("following/_profile_section.html", takes_context=True)
 def mail_and_feeds(context: dict[str, Any]) -> dict[str, Any]:
+    """The profile's mail settings: the form posts to the settings page, which has the rest."""
     request = context["request"]
+    subscriber = _subscriber(request)
     return {
-        "subscriber": _subscriber(request),
+        "subscriber": subscriber,
+        "form": MailSettingsForm(instance=subscriber or Subscriber(user=request.user)),
         "follow_count": Follow.objects.filter(user_id=request.user.pk).count(),
+        "csrf_token": context.get("csrf_token"),
     }

@@ -14,11 +14,24 @@
     if (status) status.textContent = answer.message;
   }
 
+  // A followed search: the form gives way to a line saying so.
+  function followedSearch(form, answer) {
+    var line = document.createElement("p");
+    line.className = "meta";
+    line.setAttribute("role", "status");
+    line.textContent = answer.message + " ";
+    var link = document.createElement("a");
+    link.href = form.dataset.followingUrl;
+    link.textContent = "See what you follow";
+    line.appendChild(link);
+    form.replaceWith(line);
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches("form[data-follow]")) return;
+    if (!form.matches("form[data-follow], form[data-follow-search]")) return;
     event.preventDefault();
-    var button = form.querySelector(".follow__button");
+    var button = form.querySelector("button[type=submit]");
     button.disabled = true;
     fetch(form.action, {
       method: "POST",
@@ -30,7 +43,10 @@
         if (!response.ok) throw new Error(response.status);
         return response.json();
       })
-      .then(function (answer) { update(form, answer); })
+      .then(function (answer) {
+        if (form.matches("[data-follow-search]")) followedSearch(form, answer);
+        else update(form, answer);
+      })
       .catch(function () { form.submit(); })  // let the page do it the plain way
       .finally(function () { button.disabled = false; });
   });

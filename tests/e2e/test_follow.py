@@ -51,6 +51,15 @@ def test_a_member_follows_a_theme_and_the_digest_brings_them_to_the_new_point(
     assert page.evaluate("window.notReloaded") is True
     assert Follow.objects.filter(user=member, theme__name="leadership").exists()
     assert_accessible(page)
+    # And a search, named, also without a reload.
+    page.goto("/search/?q=councils")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Follow this search as").fill("Councils")
+    page.get_by_role("button", name="Follow", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("You follow the search “Councils”")
+    assert page.evaluate("window.notReloaded") is True
+    assert Follow.objects.filter(user=member, name="Councils", query="q=councils").exists()
+    assert_accessible(page)
     page.get_by_role("link", name="Following", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Following")
     expect(page.get_by_role("region", name="What you follow")).to_contain_text("leadership")
@@ -79,7 +88,7 @@ def test_a_member_follows_a_theme_and_the_digest_brings_them_to_the_new_point(
     body = message.get_body(preferencelist=("plain",))
     assert body is not None
     text = body.get_content()
-    assert "Who leads a place" in text and "because you follow 1 theme" in text
+    assert "Who leads a place" in text and "because you follow 1 theme and 1 search" in text
     point_url = re.search(r"http://\S+/cells/network-cell/meetings/\d+/#point-1", text)
     assert point_url is not None, text
 

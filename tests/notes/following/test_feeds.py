@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
@@ -233,8 +234,18 @@ def test_calendar_text_is_escaped_and_folded(world: World, client: Client) -> No
 
 
 def test_profile_shows_mail_and_feeds(login: Callable[[str], Any]) -> None:
-    page = login("member").get(reverse("profile")).content.decode()
-    assert "Mail and feeds" in page and reverse("notes:following_settings") in page
+    client = login("member")
+    page = client.get(reverse("profile")).content.decode()
+    assert "Mail about what you follow" in page
+    assert f'action="{reverse("notes:following_settings")}"' in page
+    [weekly] = re.findall(r'<input[^>]*value="weekly"[^>]*>', page)
+    assert "checked" in weekly  # the default, before any settings are saved
+    # The profile's form saves through the settings page and comes back there.
+    response = client.post(
+        reverse("notes:following_settings"), {"digest": "never", "digest_day": "0"}
+    )
+    assert response.status_code == 302
+    assert Subscriber.objects.get(user__username="member").digest == DigestFrequency.NEVER
 
 
 def test_mail_settings_are_saved_and_checked(login: Callable[[str], Any], world: World) -> None:

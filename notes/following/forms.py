@@ -8,6 +8,7 @@ from django.http import QueryDict
 from betterway.text import strip_control_characters
 from notes.following.models import Subscriber
 
+MAX_QUERY_LENGTH = 1000  # Follow.query's length
 # Parameters of the search page that do not change which points match.
 _NOT_CRITERIA = {"page", "sort"}
 
@@ -41,7 +42,7 @@ class MailSettingsForm(forms.ModelForm):
 
 
 class FollowSearchForm(forms.Form):
-    query = forms.CharField(max_length=1000, widget=forms.HiddenInput)
+    query = forms.CharField(max_length=MAX_QUERY_LENGTH, widget=forms.HiddenInput)
     name = forms.CharField(
         label="Name this search",
         max_length=100,
@@ -59,4 +60,6 @@ class FollowSearchForm(forms.Form):
         query = normalised_query(QueryDict(self.cleaned_data["query"]))
         if not query:
             raise forms.ValidationError("Search for some words or choose a filter first.")
+        if len(query) > MAX_QUERY_LENGTH:  # re-encoding can lengthen what was sent
+            raise forms.ValidationError("This search is too long to follow: shorten it.")
         return query

@@ -143,6 +143,7 @@ def test_a_search_is_followed_with_its_query_and_filters(login: Callable[[str], 
         ({"query": "q=councils", "name": "  "}, "Give the search a name."),
         ({"query": "page=3", "name": "Nothing"}, "Search for some words or choose a filter first."),
         ({"query": "q=x", "name": "n" * 101}, "at most 100 characters"),
+        ({"query": "q=" + "é" * 300, "name": "Long"}, "This search is too long to follow"),
     ],
 )
 def test_a_search_that_cannot_be_followed_says_why(

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from betterway.models import User
 from cells.models import Cell, Meeting, Membership, Visibility
+from notes.following.models import Follow
 from notes.models import Note, TaggedNote, Theme
 
 
@@ -22,6 +23,7 @@ def _snapshot() -> dict[str, list[tuple]]:
         "meetings": list(Meeting.objects.values_list("pk", "title", "status", "updated_at")),
         "notes": list(Note.objects.values_list("pk", "body", "theme_names", "updated_at")),
         "tags": list(TaggedNote.objects.values_list("pk", "tag__name")),
+        "follows": list(Follow.objects.values_list("pk", "user__username", "name")),
     }
 
 
@@ -40,6 +42,9 @@ def test_demo_network_has_what_the_demo_needs(db: None, settings: Any) -> None:
     otto = User.objects.get(username="otto")
     assert otto.memberships.count() == 1
     assert not User.objects.get(username="olu").memberships.exists()
+    # Demo members follow themes, cells and a search, so Following has content.
+    kinds = {follow.kind for follow in Follow.objects.select_related("theme", "cell")}
+    assert kinds == {"theme", "cell", "search"}
 
 
 def test_loading_the_demo_twice_changes_nothing(db: None, settings: Any) -> None:

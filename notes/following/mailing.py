@@ -36,6 +36,9 @@ UNSUBSCRIBE_CHOICES = {
     "digest": "the digest of what you follow",
     "published": "mail when a cell you follow publishes a meeting",
 }
+# A publication is never this long in its transaction: older open transactions
+# are not waited for.
+SETTLE_LIMIT = datetime.timedelta(minutes=5)
 # A run a little early on the next day (or week) still counts as due.
 _EARLY = datetime.timedelta(hours=1)
 
@@ -115,9 +118,15 @@ def settled(moment: datetime.datetime) -> datetime.datetime:
     arrived up to it is committed (or never will be).
     """
     with connection.cursor() as cursor:
+        # Only the site's own sessions that have written (a publication holds
+        # row locks or has inserted), and not stuck ones: a session left open
+        # for minutes must not hold every digest back.
         cursor.execute(
-            "SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND state <> 'idle' AND xact_start IS NOT NULL"
+            "SELECT min(xact_start) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend' AND backend_xid IS NOT NULL "
+            "AND xact_start > now() - make_interval(secs => %s)",
+            [SETTLE_LIMIT.total_seconds()],
         )
         row = cursor.fetchone()
     oldest = row[0] if row else None

@@ -418,6 +418,37 @@ def test_a_digest_never_moves_past_a_publication_still_being_committed() -> None
     ]
 
 
+@pytest.mark.usefixtures("empty_queue")
+def test_a_session_that_only_reads_does_not_hold_digests_back() -> None:
+    import threading
+
+    world = build_world()
+    _age(world)
+    member = world.users["member"]
+    Follow.objects.create(user=member, cell=world.cells["public"])
+    _subscribe(member)
+    started, finish = threading.Event(), threading.Event()
+
+    def read_and_wait() -> None:
+        from django.db import connection, transaction
+
+        with transaction.atomic():
+            list(Meeting.objects.all()[:1])  # a report, say, left open
+            started.set()
+            finish.wait(30)
+        connection.close()
+
+    reader = threading.Thread(target=read_and_wait)
+    reader.start()
+    assert started.wait(30)
+    make_meeting(world.cells["public"], title="Published meanwhile")
+    try:
+        assert send_digests(everyone=True).mails == 1
+    finally:
+        finish.set()
+        reader.join()
+
+
 @pytest.mark.django_db
 def test_send_digests_command_reports_what_it_queued(world: World) -> None:
     from io import StringIO

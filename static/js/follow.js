@@ -24,15 +24,18 @@
     link.href = form.dataset.followingUrl;
     link.textContent = "See what you follow";
     line.appendChild(link);
+    line.tabIndex = -1;  // keyboard users keep their place: focus moves to the news
     form.replaceWith(line);
+    line.focus();
   }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches("form[data-follow], form[data-follow-search]")) return;
     event.preventDefault();
-    var button = form.querySelector("button[type=submit]");
-    button.disabled = true;
+    // Not disabled while waiting: a disabled button loses the keyboard focus.
+    if (form.dataset.busy) return;
+    form.dataset.busy = "true";
     fetch(form.action, {
       method: "POST",
       body: new FormData(form),
@@ -48,6 +51,6 @@
         else update(form, answer);
       })
       .catch(function () { form.submit(); })  // let the page do it the plain way
-      .finally(function () { button.disabled = false; });
+      .finally(function () { delete form.dataset.busy; });
   });
 })();

@@ -133,8 +133,10 @@ def arrived_between(
     return notes
 
 
-def new_counts(user: AnyUser, follows: list[Follow]) -> dict[int, int]:
+def new_counts(user: AnyUser, follows: list[Follow], followed: Followed) -> dict[int, int]:
     """For each follow, the points ``user`` may read that arrived since they last looked.
+
+    ``followed`` is ``Followed.of(user, follows)``: its saved searches, parsed once.
 
     Theme and cell follows are counted in one query, however many there are:
     a correlated count per follow, each walking its own theme's or cell's
@@ -155,17 +157,11 @@ def new_counts(user: AnyUser, follows: list[Follow]) -> dict[int, int]:
             new=Case(When(theme__isnull=False, then=by_theme), default=by_cell)
         )
         counts.update(rows.values_list("pk", "new"))
+    published = Q(meeting__status=MeetingStatus.PUBLISHED)
+    for follow, matches in followed.searches:
+        counts[follow.pk] = arrived_between(matches.filter(published), follow.seen_at).count()
     for follow in follows:
-        if follow.query:
-            criteria = search_criteria(user, follow.query)
-            counts[follow.pk] = (
-                0
-                if criteria is None
-                else arrived_between(
-                    matching_notes(user, criteria).filter(meeting__status=MeetingStatus.PUBLISHED),
-                    follow.seen_at,
-                ).count()
-            )
+        counts.setdefault(follow.pk, 0)  # a saved search no longer valid matches nothing
     return counts
 
 

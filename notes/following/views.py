@@ -86,7 +86,7 @@ def follow_search(request: HttpRequest) -> HttpResponse:
     search_url = f"{reverse('notes:search')}?{query}"
     if not form.is_valid():
         errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
-        messages.error(request, f"The search was not followed: {errors}")
+        messages.error(request, f"The search was not followed. {errors}")
         return redirect(search_url)
     try:
         follow = services.follow_search(
@@ -134,8 +134,9 @@ def mark_all_seen(request: HttpRequest) -> HttpResponse:
 @require_safe
 def following(request: HttpRequest) -> HttpResponse:
     follows = visible_follows(request.user)
-    counts = new_counts(request.user, follows)
-    notes = Followed.of(request.user, follows).notes(request.user).newest_first().for_listing()
+    followed = Followed.of(request.user, follows)
+    counts = new_counts(request.user, follows, followed)
+    notes = followed.notes(request.user).newest_first().for_listing()
     page = Paginator(notes, POINTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "follows": [(follow, counts.get(follow.pk, 0)) for follow in follows],
@@ -156,7 +157,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def _dashboard(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     subscriber = services.record_visit(user)
-    follows = visible_follows(user)
+    # A hidden theme brings no points, so the dashboard need not check themes.
+    follows = visible_follows(user, check_themes=False)
     since = subscriber.previous_visit_at or subscriber.created_at
     new_points: list[Note] = []
     if follows:  # nothing followed, nothing to look for

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 from taggit.models import Tag
 
+from notes.actions import admin as actions_admin
 from notes.following import admin as following_admin
 from notes.record import admin as record_admin
 from notes.themes import admin as themes_admin
@@ -14,4 +15,4 @@ from notes.themes import admin as themes_admin
 # Themes are this project's tags; taggit's generic tags are unused and would confuse.
 admin.site.unregister(Tag)
 
-__all__ = ["following_admin", "record_admin", "themes_admin"]
+__all__ = ["actions_admin", "following_admin", "record_admin", "themes_admin"]

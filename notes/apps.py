@@ -7,4 +7,8 @@ class NotesConfig(AppConfig):
 
     def ready(self) -> None:
         from notes import signals  # noqa: F401 - connects the handlers
+        from notes.actions.editor import ActionsPanel
         from notes.following import receivers, services  # noqa: F401 - connects the handlers
+        from notes.record.panels import register
+
+        register(ActionsPanel())

@@ -259,4 +259,10 @@ class TaggedNote(TaggedItemBase):
 
 
 # The models of the packages, so Django finds them in this app.
+from notes.actions.models import (  # noqa: E402, F401
+    Action,
+    Proposal,
+    ProposalStatusChange,
+    Rediscussion,
+)
 from notes.following.models import Follow, Subscriber  # noqa: E402, F401

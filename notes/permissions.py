@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, Permission
 NETWORK_ADMINS = "Network admins"
 _MANAGED = {
     "cells": ["cell", "membership", "meeting", "invitation"],
-    "notes": ["note", "theme", "themealias"],
+    "notes": ["note", "theme", "themealias", "action", "proposal", "proposalstatuschange"],
 }
 _ACTIONS = ["add", "change", "delete", "view"]
 # People: they may see and update users (names, e-mail, memberships), no more.

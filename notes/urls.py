@@ -2,6 +2,8 @@ from django.urls import path
 
 from cells.models import MeetingStatus
 from notes import export
+from notes.actions import feeds as action_feeds
+from notes.actions import views as actions
 from notes.following import feeds as following_feeds
 from notes.following import views as following
 from notes.record import history_views
@@ -46,6 +48,14 @@ urlpatterns = [
         history_views.meeting_restore,
         name="meeting_restore",
     ),
+    path("proposals/", actions.proposal_list, name="proposals"),
+    path("proposals/feed/", action_feeds.ProposalFeed(), name="proposal_feed"),
+    path("proposals/proposals.csv", actions.proposal_csv, name="proposal_csv"),
+    path("proposals/lookup/", actions.proposal_lookup, name="proposal_lookup"),
+    path("proposals/<int:pk>/", actions.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/status/", actions.proposal_status, name="proposal_status"),
+    path("cells/<slug:slug>/actions/", actions.cell_actions, name="cell_actions"),
+    path("actions/<int:pk>/status/", actions.action_status, name="action_status"),
     path("following/", following.following, name="following"),
     path("following/settings/", following.mail_settings, name="following_settings"),
     path("following/feed-token/", following.feed_token, name="feed_token"),

@@ -28,7 +28,7 @@ def normalised_query(params: QueryDict) -> str:
 class MailSettingsForm(forms.ModelForm):
     class Meta:
         model = Subscriber
-        fields = ["digest", "digest_day", "notify_on_publish"]
+        fields = ["digest", "digest_day", "notify_on_publish", "action_reminders"]
         widgets = {"digest": forms.RadioSelect}
         help_texts = {
             "digest": (
@@ -37,6 +37,10 @@ class MailSettingsForm(forms.ModelForm):
             "digest_day": "For the weekly digest: it comes on the morning of this day.",
             "notify_on_publish": (
                 "Besides the digest: one mail for each meeting a cell you follow publishes."
+            ),
+            "action_reminders": (
+                "A mail two days before an action you own is due, and one the day after "
+                "if it is still open."
             ),
         }
 

@@ -35,6 +35,7 @@ _UNSUBSCRIBE_SALT = "following.unsubscribe"
 UNSUBSCRIBE_CHOICES = {
     "digest": "the digest of what you follow",
     "published": "mail when a cell you follow publishes a meeting",
+    "reminders": "reminders of the actions you own",
 }
 # A publication is never this long in its transaction: older open transactions
 # are not waited for.
@@ -62,7 +63,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     return user_id, what
 
 
-def _unsubscribe(user_id: int, what: str) -> tuple[str, dict[str, str]]:
+def unsubscribe_link(user_id: int, what: str) -> tuple[str, dict[str, str]]:
     """The unsubscribe address and the RFC 8058 headers that carry it."""
     url = site_link(reverse("notes:unsubscribe", args=[unsubscribe_token(user_id, what)]))
     headers = {
@@ -72,7 +73,7 @@ def _unsubscribe(user_id: int, what: str) -> tuple[str, dict[str, str]]:
     return url, headers
 
 
-def _common_context(user: Any) -> dict[str, Any]:
+def common_context(user: Any) -> dict[str, Any]:
     return {
         "name": user.get_display_name(),
         "site_url": site_link("/"),
@@ -163,7 +164,7 @@ def _send_digest(subscriber_id: int, until: datetime.datetime, *, everyone: bool
         context = digest_context(subscriber.user, since, until)
         if context is not None:
             context["frequency"] = subscriber.get_digest_display().lower()
-            url, headers = _unsubscribe(subscriber.user_id, "digest")
+            url, headers = unsubscribe_link(subscriber.user_id, "digest")
             context["unsubscribe_url"] = url
             queue_mail(
                 f"digest:{subscriber.user_id}:{since.isoformat()}",
@@ -197,7 +198,7 @@ def digest_context(
     total = len(rows) if len(rows) <= DIGEST_POINTS else new.count()
     rows = rows[:DIGEST_POINTS]
     return {
-        **_common_context(user),
+        **common_context(user),
         "groups": _grouped(rows, follows),
         "total": total,
         "more": total - len(rows),
@@ -284,9 +285,9 @@ def notify_followers(meeting_id: int) -> int:
         user = follow.user
         if not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
             continue  # a private cell the member has left, say
-        url, headers = _unsubscribe(user.pk, "published")
+        url, headers = unsubscribe_link(user.pk, "published")
         context = {
-            **_common_context(user),
+            **common_context(user),
             "cell": meeting.cell.name,
             "cell_url": site_link(meeting.cell.get_absolute_url()),
             "meeting": meeting.title,

@@ -60,6 +60,11 @@ class Subscriber(models.Model):
     notify_on_publish = models.BooleanField(
         "mail me as soon as a cell I follow publishes a meeting", default=False
     )
+    action_reminders = models.BooleanField(
+        "remind me of actions I own",
+        default=True,
+        help_text="A mail two days before an action of yours is due, and one the day after.",
+    )
     feed_token = models.CharField(
         max_length=64,
         unique=True,

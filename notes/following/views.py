@@ -224,8 +224,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         subscriber, _ = Subscriber.objects.get_or_create(user=user)
         if what == "digest":
             subscriber.digest = DigestFrequency.NEVER
+        elif what == "reminders":
+            subscriber.action_reminders = False
         else:
             subscriber.notify_on_publish = False
-        subscriber.save(update_fields=["digest", "notify_on_publish"])
+        subscriber.save(update_fields=["digest", "notify_on_publish", "action_reminders"])
     context = {"what": UNSUBSCRIBE_CHOICES[what], "done": done, "email": user.email}
     return render(request, "following/unsubscribe.html", context)

@@ -45,6 +45,10 @@ class PointInput:
     themes: list[str] = field(default_factory=list)
     id: int | None = None
     version: int | None = None
+    # Which editor form it came from, and the point it was saved as: what the
+    # editor's panels (actions, proposals) need to save beside it.
+    key: str = ""
+    note_id: int | None = field(default=None, compare=False)
 
 
 class StaleRecord(Exception):
@@ -153,6 +157,7 @@ def _save_points(
             body,
             names,
         ):
+            point.note_id = note.pk
             continue  # unchanged: no new version, no history entry
         else:
             note.version += 1
@@ -161,6 +166,7 @@ def _save_points(
         note.theme_names = names
         note.save()
         note.themes.set(themes)
+        point.note_id = note.pk
 
 
 def _set_status_fields(meeting: Meeting, status: str) -> None:

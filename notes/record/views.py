@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,8 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from betterway.markdown import render_markdown
 from cells.access import get_editable_cell, get_editable_meeting
 from cells.models import Cell, Meeting, MeetingStatus
+from notes.models import Note
 from notes.record.files import UnreadableNote, read_note_file
 from notes.record.forms import MeetingDetailsForm, PasteForm, PointFormSet, VersionForm
+from notes.record.panels import BoundPanel, panels
 from notes.record.parsing import parse_note
 from notes.record.services import PointInput, StaleRecord, create_meeting, save_record, set_status
 from notes.themes.naming import split_theme_names
@@ -57,7 +60,7 @@ def _editor(request: HttpRequest, cell: Cell, meeting: Meeting | None) -> HttpRe
         return _save(request, cell, meeting, details, points, publish=action == "publish")
     # Not saving: show the page again with what was typed, changed as asked.
     typed_details = {name: details[name].value() for name in details.fields}
-    typed_points = _typed_points(points)
+    typed_points = _typed_points(request, cell, points)
     if action in {"split", "import"}:
         text = _pasted_text(paste)
         if text is not None:
@@ -93,11 +96,19 @@ def _save(
             ["A meeting needs at least one discussion point: write or paste what was said."]
         )
         valid = False
-    if not valid:
+    _bind_panels(request, cell, points, data=request.POST)
+    kept = {point.key for point in inputs}
+    # Every panel is checked (not only the first failing one), so all errors show.
+    panels_valid = [
+        bound.is_valid() for form in points.forms if form.prefix in kept for bound in form.panels
+    ]
+    if not valid or not all(panels_valid):
         return _show(request, cell, meeting, details=details, points=points, status=400)
     status = MeetingStatus.PUBLISHED if publish else None
     try:
-        meeting = _write(request, cell, meeting, details, version, inputs, status)
+        with transaction.atomic():
+            meeting = _write(request, cell, meeting, details, version, inputs, status)
+            _save_panels(points, inputs)
     except StaleRecord as conflict:
         return _conflict(request, conflict.meeting, details, inputs)
     if publish:
@@ -138,6 +149,42 @@ def _write(
         attendees=attendees,
         status=status,
     )
+
+
+def _bind_panels(
+    request: HttpRequest, cell: Cell, points: Any, *, data: Any = None, initial: Any = None
+) -> None:
+    """Give each point form its panels (actions, proposals), bound to ``data`` or
+    to ``initial`` (one list of typed values per form).
+    """
+    for index, form in enumerate(points.forms):
+        if hasattr(form, "panels"):
+            continue
+        typed = initial[index] if initial is not None else []
+        form.panels = [
+            panel.bind(
+                request,
+                cell,
+                form.prefix,
+                data=data,
+                initial=typed[number] if number < len(typed) else None,
+            )
+            for number, panel in enumerate(panels())
+        ]
+
+
+def _save_panels(points: Any, inputs: list[PointInput]) -> None:
+    """Save each kept point's panels, now that the point has an id."""
+    forms = {form.prefix: form for form in points.forms}
+    notes = Note.objects.select_related("meeting__cell").in_bulk(
+        [point.note_id for point in inputs if point.note_id is not None]
+    )
+    for point in inputs:
+        if point.note_id is None:
+            continue
+        bound: BoundPanel
+        for bound in forms[point.key].panels:
+            bound.save(notes[point.note_id])
 
 
 def _point_inputs(points: Any) -> list[PointInput]:
@@ -195,12 +242,14 @@ def _merge_parsed(text: str, details: dict[str, Any], points: list[dict[str, Any
     points.extend({"body": paragraph} for paragraph in parsed.points)
 
 
-def _typed_points(points: Any) -> list[dict[str, Any]]:
+def _typed_points(request: HttpRequest, cell: Cell, points: Any) -> list[dict[str, Any]]:
     typed = []
+    _bind_panels(request, cell, points, data=request.POST)
     for form in points.forms:
         if form["DELETE"].value():
             continue
         values = {name: form[name].value() for name in _POINT_FIELDS}
+        values["panels"] = [bound.typed() for bound in form.panels]
         accepted = ", ".join(form["accept"].value() or [])
         values["themes"] = ", ".join(split_theme_names(f"{values.get('themes') or ''}, {accepted}"))
         values["ORDER"] = form["ORDER"].value()
@@ -232,6 +281,7 @@ def _initial_details(meeting: Meeting | None) -> dict[str, Any]:
 def _initial_points(meeting: Meeting | None) -> list[dict[str, Any]]:
     if meeting is None:
         return [{}]
+    saved = [panel.initial(meeting) for panel in panels()]
     return [
         {
             "id": note.pk,
@@ -239,6 +289,7 @@ def _initial_points(meeting: Meeting | None) -> list[dict[str, Any]]:
             "heading": note.heading,
             "body": note.body,
             "themes": ", ".join(theme.name for theme in note.themes.all()),
+            "panels": [values.get(note.pk) for values in saved],
         }
         for note in meeting.notes.order_by("position").prefetch_related("themes")  # type: ignore[misc]  # taggit's manager has no type information
     ]
@@ -259,9 +310,13 @@ def _show(
     if not isinstance(details, MeetingDetailsForm):
         details = MeetingDetailsForm(initial=details, instance=meeting, cell=cell)
     if not hasattr(points, "forms"):
+        typed_panels = [point.pop("panels", None) or [] for point in points]
         for position, point in enumerate(points, start=1):
             point["ORDER"] = position
         points = PointFormSet(initial=points, prefix=POINTS)
+        _bind_panels(request, cell, points, initial=typed_panels)
+    else:
+        _bind_panels(request, cell, points, data=request.POST)
     _add_suggestions(request, points, preview=preview)
     context = {
         "cell": cell,
@@ -270,6 +325,7 @@ def _show(
         "points": points,
         "paste": paste or PasteForm(),
         "preview": preview,
+        "panel_errors": any(bound.errors() for form in points.forms for bound in form.panels),
         "record_version": meeting.version if meeting else None,
     }
     return render(request, "record/editor.html", context, status=status)
@@ -280,10 +336,13 @@ def _add_suggestions(request: HttpRequest, points: Any, *, preview: bool) -> Non
     texts = [
         f"{form['heading'].value() or ''}\n{form['body'].value() or ''}" for form in points.forms
     ]
-    for form, suggestions in zip(points.forms, suggest_themes(request.user, texts), strict=True):
+    suggested = suggest_themes(request.user, texts)
+    for form, suggestions, text in zip(points.forms, suggested, texts, strict=True):
         chosen = {n.strip().lower() for n in (form["themes"].value() or "").split(",")}
         form.suggestions = [s for s in suggestions if s.theme.name.lower() not in chosen]
         form.fields["accept"].choices = [(s.theme.name, s.theme.name) for s in form.suggestions]
+        for bound in form.panels:
+            bound.suggest(text)
         if preview:
             form.preview = render_markdown(form["body"].value() or "")
 

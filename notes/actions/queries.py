@@ -1,0 +1,115 @@
+"""Reads of proposals and actions, each under the reader's rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from cells.access import AnyUser, reader_of
+from cells.models import Cell
+from notes.actions.models import ActionQuerySet, Proposal, ProposalQuerySet, Rediscussion
+from notes.models import Theme
+
+SORTS = {"newest": ("-meeting__date", "-pk"), "oldest": ("meeting__date", "pk")}
+
+
+@dataclass(frozen=True)
+class ProposalFilters:
+    status: str = ""
+    theme: str = ""
+    cell: str = ""
+    sort: str = "newest"
+
+    @classmethod
+    def from_form(cls, cleaned: dict[str, Any]) -> ProposalFilters:
+        """From a filter form's cleaned data: a bad value is as if not given."""
+        return cls(
+            status=cleaned.get("status") or "",
+            theme=cleaned.get("theme") or "",
+            cell=cleaned.get("cell") or "",
+            sort=cleaned.get("sort") or "newest",
+        )
+
+    def apply(self, user: AnyUser, proposals: ProposalQuerySet) -> ProposalQuerySet:
+        if self.status:
+            proposals = proposals.filter(status=self.status)
+        if self.cell:
+            proposals = proposals.filter(meeting__cell__slug=self.cell)
+        if self.theme:
+            # Themes belong to the point: only proposals whose point the reader
+            # may read can match, or a shared summary would leak its themes.
+            proposals = proposals.filter(note__tagged_items__tag__slug=self.theme)
+            readable = reader_of(user).meetings_q(prefix="meeting__")
+            if readable is not None:
+                proposals = proposals.filter(readable)
+        return proposals.order_by(*SORTS.get(self.sort, SORTS["newest"]))
+
+
+def fully_readable(user: AnyUser, proposals: ProposalQuerySet) -> ProposalQuerySet:
+    """The proposals whose meeting (and point) the reader may read."""
+    readable = reader_of(user).meetings_q(prefix="meeting__")
+    return proposals if readable is None else proposals.filter(readable)
+
+
+def theme_options(user: AnyUser, proposals: ProposalQuerySet) -> list[Theme]:
+    """The themes of the points of proposals the reader may read in full."""
+    points = fully_readable(user, proposals).values("note")
+    return list(Theme.objects.filter(tagged_notes__content_object__in=points).distinct())
+
+
+def cell_options(proposals: ProposalQuerySet) -> list[Cell]:
+    return list(Cell.objects.filter(meetings__proposals__in=proposals).distinct().order_by("name"))
+
+
+def rediscussions(user: AnyUser, proposal: Proposal) -> list[Rediscussion]:
+    """The later points that discussed ``proposal`` again, that the reader may read."""
+    readable = reader_of(user).meetings_q(prefix="note__meeting__")
+    found = Rediscussion.objects.filter(proposal=proposal)
+    if readable is not None:
+        found = found.filter(readable)
+    return list(
+        found.select_related("note__meeting__cell", "note__proposal").order_by(
+            "note__meeting__date", "pk"
+        )
+    )
+
+
+def comes_back_to(user: AnyUser, proposal: Proposal) -> Proposal | None:
+    """The earlier proposal that ``proposal``'s own point discussed again, if readable."""
+    if proposal.note_id is None:
+        return None
+    earlier = Rediscussion.objects.filter(note_id=proposal.note_id).values("proposal")
+    return (
+        Proposal.objects.visible_to(user).filter(pk__in=earlier).select_related("meeting__cell")
+    ).first()
+
+
+def cell_open_actions(user: AnyUser, cell: Cell, actions: ActionQuerySet) -> ActionQuerySet:
+    return actions.visible_to(user).open().filter(meeting__cell=cell).overdue_first()
+
+
+def meeting_extras(meeting: Any, user: AnyUser) -> dict[str, Any]:
+    """A meeting's actions, proposals and rediscussions, by point, in three queries.
+
+    The reader may read the meeting (they are on its page); a proposal a point
+    discusses again is shown only if they may read it.
+    """
+    from notes.actions.models import Action
+
+    actions: dict[int | None, list[Action]] = {}
+    for action in Action.objects.filter(meeting=meeting).select_related("owner").order_by("pk"):
+        actions.setdefault(action.note_id, []).append(action)
+    proposals: dict[int | None, list[Proposal]] = {}
+    for proposal in Proposal.objects.filter(meeting=meeting).order_by("pk"):
+        proposals.setdefault(proposal.note_id, []).append(proposal)
+    visible = Proposal.objects.visible_to(user).values("pk")
+    again = Rediscussion.objects.filter(
+        Q(note__meeting=meeting) & Q(proposal__in=visible)
+    ).select_related("proposal__meeting__cell")
+    return {
+        "actions": actions,
+        "proposals": proposals,
+        "rediscussions": {item.note_id: item for item in again},
+    }

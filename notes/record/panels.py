@@ -1,0 +1,66 @@
+"""More that a facilitator records about each point, from packages the record
+does not know about (``notes.actions``: actions and proposals).
+
+A package registers a ``PointPanel``. For every point the editor shows, it
+binds the panel under the point's form prefix (to what was posted, or to
+initial values), renders the panel's template inside the point, carries what
+was typed across round trips (split, add, preview, errors) and, once the
+points are saved, lets the panel save, in the same transaction as the record.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.http import HttpRequest
+
+from cells.models import Cell, Meeting
+from notes.models import Note
+
+
+class BoundPanel(Protocol):
+    template_name: str
+
+    def is_valid(self) -> bool: ...
+
+    def errors(self) -> list[tuple[str, str]]:
+        """(id of the field, message) for the editor's error summary."""
+        ...
+
+    def typed(self) -> Any:
+        """What was typed, as ``initial`` for the next render of the page."""
+        ...
+
+    def suggest(self, text: str) -> None:
+        """Offer suggestions from the point's heading and text, before rendering."""
+        ...
+
+    def save(self, note: Note) -> None: ...
+
+
+class PointPanel(Protocol):
+    def initial(self, meeting: Meeting) -> dict[int, Any]:
+        """Initial values for the saved points of ``meeting``, by point id."""
+        ...
+
+    def bind(
+        self,
+        request: HttpRequest,
+        cell: Cell,
+        prefix: str,
+        *,
+        data: Any = None,
+        initial: Any = None,
+    ) -> BoundPanel: ...
+
+
+_panels: list[PointPanel] = []
+
+
+def register(panel: PointPanel) -> None:
+    if not any(type(known) is type(panel) for known in _panels):
+        _panels.append(panel)
+
+
+def panels() -> list[PointPanel]:
+    return list(_panels)

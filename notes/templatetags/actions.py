@@ -1,0 +1,52 @@
+"""Actions and proposals on the pages of other apps: a meeting's points, a cell."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from notes.actions.models import Action
+from notes.actions.queries import cell_open_actions, meeting_extras
+
+register = template.Library()
+
+CELL_PAGE_ACTIONS = 10
+
+
+@register.simple_tag(takes_context=True)
+def actions_of_meeting(context: dict[str, Any], meeting: Any) -> dict[str, Any]:
+    """A meeting's actions, proposals and rediscussions by point (three queries)."""
+    return meeting_extras(meeting, context["request"].user)
+
+
+@register.inclusion_tag("actions/_point_extras.html", takes_context=True)
+def point_extras(
+    context: dict[str, Any], extras: dict[str, Any], note: Any = None
+) -> dict[str, Any]:
+    """What was agreed under one point (``note`` None: under points since deleted)."""
+    key = note.pk if note is not None else None
+    request = context["request"]
+    return {
+        "user": request.user,
+        "note": note,
+        "anchor": note.anchor if note is not None else "deleted-points",
+        "actions": extras["actions"].get(key, []),
+        "proposals": extras["proposals"].get(key, []),
+        "again": extras["rediscussions"].get(key) if key is not None else None,
+        "next": request.get_full_path(),
+    }
+
+
+@register.inclusion_tag("actions/_cell_actions.html", takes_context=True)
+def open_actions_of_cell(context: dict[str, Any], cell: Any) -> dict[str, Any]:
+    request = context["request"]
+    actions = cell_open_actions(request.user, cell, Action.objects.for_listing())
+    shown = list(actions[: CELL_PAGE_ACTIONS + 1])
+    return {
+        "user": request.user,
+        "cell": cell,
+        "actions": shown[:CELL_PAGE_ACTIONS],
+        "more": len(shown) > CELL_PAGE_ACTIONS,
+        "next": request.get_full_path(),
+    }

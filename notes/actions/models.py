@@ -111,7 +111,7 @@ class Action(models.Model):
 
     def get_absolute_url(self) -> str:
         if self.note_id is not None and self.note is not None:
-            return self.note.get_absolute_url()
+            return f"{self.meeting.get_absolute_url()}#{self.note.anchor}"
         return f"{self.meeting.get_absolute_url()}#actions-of-deleted-points"
 
     @property

@@ -552,3 +552,54 @@ MEETINGS: list[dict[str, Any]] = [
         ],
     },
 ]
+
+# Actions agreed in demo meetings: (meeting title, point position, what, owner
+# username or a name, days from today until due (None: no date), status).
+ACTIONS: list[tuple[str, int, str, str, int | None, str]] = [
+    (
+        "Leadership or systems: what really drives change?",
+        5,
+        "Collect three examples of change that outlasted its founders",
+        "mo",
+        2,
+        "open",
+    ),
+    (
+        "Leadership or systems: what really drives change?",
+        2,
+        "Ask the trust whether its coaches would talk to the cell",
+        "Priya Shah",
+        -4,
+        "open",
+    ),
+    (
+        "Acting early: why prevention keeps losing the budget argument",
+        1,
+        "Share the prevention business case template",
+        "mia",
+        None,
+        "done",
+    ),
+    (
+        "Trust between services and the people who use them",
+        1,
+        "Draft questions for a trust survey",
+        "otto",
+        14,
+        "open",
+    ),
+]
+# Proposals whose status the network's admin has changed: (meeting title,
+# status, why).
+PROPOSAL_DECISIONS: list[tuple[str, str, str]] = [
+    (
+        "Leadership or systems: what really drives change?",
+        "taken_up",
+        "South West cell will gather the examples over the winter.",
+    ),
+]
+# Later points that discussed a proposal again: (meeting title, point position,
+# title of the meeting that made the proposal).
+REDISCUSSIONS: list[tuple[str, int, str]] = [
+    ("What counts as evidence?", 1, "Leadership or systems: what really drives change?"),
+]

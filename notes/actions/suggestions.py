@@ -13,9 +13,17 @@ PHRASES = [
     "suggested that we",
     "suggests that we",
     "suggest that we",
+    "suggested that the network",
+    "suggests that the network",
     "proposed that",
     "proposes that",
     "propose that",
+    "proposed a",
+    "proposes a",
+    "proposed to",
+    "proposes to",
+    "proposal for the network",
+    "proposal to the network",
     "the network should",
     "the network could",
     "we agreed to",
@@ -49,11 +57,23 @@ def suggest_proposal(text: str) -> ProposalSuggestion | None:
     match = _PATTERN.search(text)
     if match is None:
         return None
-    starts = [end.end() for end in _SENTENCE_END.finditer(text, 0, match.start())]
-    start = starts[-1] if starts else 0
-    end_match = _SENTENCE_END.search(text, match.end())
-    end = end_match.start() if end_match else len(text)
-    sentence = " ".join(text[start:end].split()).strip(" *_#-")
+    words = " ".join(match.group(0).split())
+    sentence = _sentence_around(text, match.start(), match.end())
+    line_end = _SENTENCE_END.search(text, match.end())
+    if len(sentence) < len(words) + 10 and line_end is not None:
+        # A line that is little more than the words ("Proposal for the network",
+        # a heading): what it proposes is in the sentence after it.
+        after = line_end.end()
+        sentence = _sentence_around(text, after, after) or sentence
     if len(sentence) > SUMMARY_MAX:
         sentence = sentence[: SUMMARY_MAX - 1].rsplit(" ", 1)[0] + "…"
-    return ProposalSuggestion(words=" ".join(match.group(0).split()), sentence=sentence)
+    return ProposalSuggestion(words=words, sentence=sentence)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding ``text[start:end]``, without Markdown marks at its ends."""
+    starts = [found.end() for found in _SENTENCE_END.finditer(text, 0, start)]
+    begin = starts[-1] if starts else 0
+    stop = _SENTENCE_END.search(text, end)
+    sentence = text[begin : stop.start() if stop else len(text)]
+    return " ".join(sentence.split()).strip(" *_#-")

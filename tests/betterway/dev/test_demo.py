@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from betterway.models import User
 from cells.models import Cell, Meeting, Membership, Visibility
+from notes.actions.models import Action, Proposal, Rediscussion
 from notes.following.models import Follow
 from notes.models import Note, TaggedNote, Theme
 
@@ -24,6 +25,9 @@ def _snapshot() -> dict[str, list[tuple]]:
         "notes": list(Note.objects.values_list("pk", "body", "theme_names", "updated_at")),
         "tags": list(TaggedNote.objects.values_list("pk", "tag__name")),
         "follows": list(Follow.objects.values_list("pk", "user__username", "name")),
+        "actions": list(Action.objects.values_list("pk", "what", "status", "updated_at")),
+        "proposals": list(Proposal.objects.values_list("pk", "summary", "status", "updated_at")),
+        "rediscussions": list(Rediscussion.objects.values_list("pk", "proposal_id")),
     }
 
 
@@ -45,6 +49,11 @@ def test_demo_network_has_what_the_demo_needs(db: None, settings: Any) -> None:
     # Demo members follow themes, cells and a search, so Following has content.
     kinds = {follow.kind for follow in Follow.objects.select_related("theme", "cell")}
     assert kinds == {"theme", "cell", "search"}
+    # Proposals (one taken up, one discussed again) and actions (one overdue, one done).
+    assert Proposal.objects.count() >= 3
+    assert Proposal.objects.filter(status="taken_up", status_changes__isnull=False).exists()
+    assert Rediscussion.objects.exists()
+    assert Action.objects.overdue().exists() and Action.objects.filter(status="done").exists()
 
 
 def test_loading_the_demo_twice_changes_nothing(db: None, settings: Any) -> None:

@@ -264,7 +264,7 @@ def test_the_cell_page_lists_open_actions_overdue_first(world: World, client: Cl
     today = datetime.date.today()
     later = _owned_action(world, what="Later", due=today + datetime.timedelta(days=9))
     undated = _owned_action(world, what="Undated")
-    late = _owned_action(world, what="Late one", due=today - datetime.timedelta(days=3))
+    _owned_action(world, what="Late one", due=today - datetime.timedelta(days=3))
     _owned_action(world, what="Finished", status=ActionStatus.DONE)
     client.force_login(world.users["member"])
     cell = later.meeting.cell

@@ -20,7 +20,7 @@ from notes.actions.suggestions import suggest_proposal
             "PROPOSED THAT",
             "Ana PROPOSED THAT cells swap notes",
         ),
-        ("First line\nThe network should\nfund a hub!", "The network should", "The network should"),
+        ("First line\nThe network should\nfund a hub!", "The network should", "fund a hub"),
         (
             "In the end we agreed to write to the council. Then tea.",
             "we agreed to",
@@ -63,3 +63,10 @@ def test_a_huge_text_without_full_stops_is_quick_to_scan() -> None:
     # Literal alternatives only: no backtracking, and only the start is scanned.
     found = suggest_proposal("word " * 500_000 + "we agreed to")
     assert found is None  # beyond the scanned prefix
+
+
+def test_a_heading_that_only_announces_a_proposal_gives_the_next_sentence() -> None:
+    found = suggest_proposal("Proposal for the network:\nThe cell proposes a shared guide. More.")
+    assert found is not None
+    assert found.words == "Proposal for the network"
+    assert found.sentence == "The cell proposes a shared guide"

@@ -14,11 +14,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from betterway.dev import demo_network as network
-from cells.models import Cell, Meeting, Membership, Role
+from cells.models import Cell, Meeting, MeetingStatus, Membership, Role
+from notes.actions.models import Action, Proposal
+from notes.actions.services import (
+    ActionInput,
+    change_proposal_status,
+    save_action,
+    save_proposal,
+    set_rediscussion,
+)
+from notes.actions.suggestions import suggest_proposal
 from notes.following.services import follow_cell, follow_search, follow_theme
-from notes.models import Theme
+from notes.models import Note, Theme
 from notes.record.services import PointInput, create_meeting
 
 User = get_user_model()
@@ -54,6 +64,7 @@ class Command(BaseCommand):
         self._themes()
         self._meetings(people, cells)
         self._follows(people, cells)
+        self._actions_and_proposals(people)
         return self.created
 
     def _people(self) -> dict[str, Any]:
@@ -143,6 +154,42 @@ class Command(BaseCommand):
                 follow_cell(user, cells[slug])
             for query in wanted["searches"]:
                 follow_search(user, query, query.removeprefix("q="))
+
+    def _actions_and_proposals(self, people: dict[str, Any]) -> None:
+        """Points whose text proposes something become proposals, as a facilitator
+        accepting the editor's suggestion would make them; a few actions besides.
+        """
+        for note in Note.objects.filter(meeting__status=MeetingStatus.PUBLISHED).select_related(
+            "meeting__cell"
+        ):
+            suggestion = suggest_proposal(f"{note.heading}\n{note.body}")
+            if suggestion is not None and not Proposal.objects.filter(note=note).exists():
+                author = people[network.CELLS[note.meeting.cell.slug][4][0]]
+                save_proposal(note, author, summary=suggestion.sentence, shared=False)
+        for title, status, why in network.PROPOSAL_DECISIONS:
+            proposal = Proposal.objects.filter(meeting__title=title).first()
+            if proposal is not None and proposal.status != status:
+                change_proposal_status(proposal, people["admin"], status, why)
+        for title, position, earlier in network.REDISCUSSIONS:
+            note = Note.objects.filter(meeting__title=title, position=position).first()
+            proposal = Proposal.objects.filter(meeting__title=earlier).first()
+            if note is not None and proposal is not None:
+                set_rediscussion(note, people["admin"], proposal)
+        today = timezone.localdate()
+        for title, position, what, owner, due_in, status in network.ACTIONS:
+            note = Note.objects.filter(meeting__title=title, position=position).first()
+            if note is None or Action.objects.filter(note=note, what=what).exists():
+                continue
+            user = people.get(owner)
+            due = today + datetime.timedelta(days=due_in) if due_in is not None else None
+            given = ActionInput(
+                what=what,
+                owner=user,
+                owner_name="" if user else owner,
+                due=due,
+                status=status,
+            )
+            save_action(note, people["admin"], given)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {network.DEMO_PASSWORD}):")

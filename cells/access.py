@@ -126,6 +126,18 @@ def _resolve(user: AnyUser) -> Reader:
     )
 
 
+def is_insider(user: AnyUser, cell_id: int) -> bool:
+    """Members of the cell and the network's staff: who may see its people's names."""
+    from cells.models import Membership
+
+    if is_network_staff(user):
+        return True
+    return bool(
+        user.is_authenticated
+        and Membership.objects.filter(user_id=user.pk, cell_id=cell_id).exists()
+    )
+
+
 def get_visible_cell(user: AnyUser, slug: str) -> Cell:
     from cells.models import Cell
 

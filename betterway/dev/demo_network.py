@@ -601,5 +601,9 @@ PROPOSAL_DECISIONS: list[tuple[str, str, str]] = [
 # Later points that discussed a proposal again: (meeting title, point position,
 # title of the meeting that made the proposal).
 REDISCUSSIONS: list[tuple[str, int, str]] = [
-    ("What counts as evidence?", 1, "Leadership or systems: what really drives change?"),
+    (
+        "Complex problems and the limits of the plan",
+        1,
+        "Leadership or systems: what really drives change?",
+    ),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from cells.access import AnyUser, reader_of
+from cells.access import AnyUser, is_insider, reader_of
 from cells.models import Cell
 from notes.actions.models import ActionQuerySet, Proposal, ProposalQuerySet, Rediscussion
 from notes.models import Theme
@@ -112,4 +112,6 @@ def meeting_extras(meeting: Any, user: AnyUser) -> dict[str, Any]:
         "actions": actions,
         "proposals": proposals,
         "rediscussions": {item.note_id: item for item in again},
+        # Owners' names are for the cell, as its members' names are.
+        "insider": bool(actions) and is_insider(user, meeting.cell_id),
     }

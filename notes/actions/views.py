@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from cells.access import get_visible_cell
+from cells.access import get_visible_cell, is_insider
 from notes.actions.forms import ProposalFilterForm, ProposalStatusForm
 from notes.actions.models import Action, ActionStatus, Proposal
 from notes.actions.queries import (
@@ -198,7 +198,8 @@ def cell_actions(request: HttpRequest, slug: str) -> HttpResponse:
     cell = get_visible_cell(request.user, slug)
     actions = cell_open_actions(request.user, cell, Action.objects.for_listing())
     page = Paginator(actions, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "actions/cell_actions.html", {"cell": cell, "page": page})
+    context = {"cell": cell, "page": page, "insider": is_insider(request.user, cell.pk)}
+    return render(request, "actions/cell_actions.html", context)
 
 
 @login_required

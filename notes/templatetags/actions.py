@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from cells.access import is_insider
 from notes.actions.models import Action
 from notes.actions.queries import cell_open_actions, meeting_extras
 
@@ -34,6 +35,7 @@ def point_extras(
         "actions": extras["actions"].get(key, []),
         "proposals": extras["proposals"].get(key, []),
         "again": extras["rediscussions"].get(key) if key is not None else None,
+        "insider": extras["insider"],
         "next": request.get_full_path(),
     }
 
@@ -48,5 +50,6 @@ def open_actions_of_cell(context: dict[str, Any], cell: Any) -> dict[str, Any]:
         "cell": cell,
         "actions": shown[:CELL_PAGE_ACTIONS],
         "more": len(shown) > CELL_PAGE_ACTIONS,
+        "insider": bool(shown) and is_insider(request.user, cell.pk),
         "next": request.get_full_path(),
     }

@@ -345,3 +345,24 @@ def test_proposal_page_shows_a_point_proposal_and_the_chain_on_the_meeting(
     assert "Proposal to the network" in page and proposal.get_absolute_url() in page
     detail = client.get(proposal.get_absolute_url()).content.decode()
     assert first_note(proposal.meeting).get_absolute_url() in detail
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_owners_names_are_for_the_cells_members(
+    world: World, login: Callable[[str], Client], persona: str
+) -> None:
+    cell = world.cells[Visibility.PUBLIC]
+    Membership.objects.create(user=world.users["member"], cell=cell, role=Role.MEMBER)
+    note = first_note(world.meetings[(Visibility.PUBLIC, MeetingStatus.PUBLISHED)])
+    add_action(note, what="Visit the library", owner_name="Priya Guestname")
+    client = login(persona)
+    for url in [
+        note.meeting.get_absolute_url(),
+        cell.get_absolute_url(),
+        reverse("notes:cell_actions", args=[cell.slug]),
+    ]:
+        page = client.get(url).content.decode()
+        assert "Visit the library" in page, (persona, url)
+        insider = persona in STAFF or persona == "member"
+        assert ("Priya Guestname" in page) is insider, (persona, url)
+        assert ("Owner named for the cell's members" in page) is not insider

@@ -44,7 +44,6 @@ class ActionForm(forms.Form):
         label="Action",
         required=False,
         max_length=WHAT_MAX,
-        help_text="What someone agreed to do.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     owner = forms.TypedChoiceField(label="Owner", required=False, coerce=int, empty_value=None)
@@ -52,15 +51,17 @@ class ActionForm(forms.Form):
         label="Or the owner's name",
         required=False,
         max_length=OWNER_NAME_MAX,
-        help_text="For someone without an account here.",
+        help_text="Someone without an account.",
     )
     due = forms.DateField(
         label="Due",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Optional. The owner is reminded two days before.",
+        help_text="Owners are reminded by mail.",
     )
-    status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN)
+    status = forms.ChoiceField(
+        choices=ActionStatus.choices, initial=ActionStatus.OPEN, required=False
+    )
 
     def __init__(self, *args: Any, owners: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,11 +162,10 @@ class PointProposalForm(forms.Form):
         ),
     )
     discussed_again = forms.CharField(
-        label="Discusses again proposal",
+        label="Comes back to an earlier proposal",
         required=False,
         max_length=SUMMARY_MAX + 20,
-        help_text="The number of an earlier proposal (from the Proposals page) or words "
-        "of its summary.",
+        help_text="Its number from the Proposals page (e.g. 12) or words of its summary.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-proposal-input": ""}),
     )
 

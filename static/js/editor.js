@@ -44,6 +44,35 @@
     });
   });
 
+  // "Comes back to an earlier proposal": offer the proposals whose number or
+  // summary match what is typed ("#12 A shared guide …"; the server reads the number).
+  var proposalOptions = document.getElementById("proposal-options");
+  var proposalTimer = null;
+  function lookUpProposals(input) {
+    var typed = input.value.trim();
+    if (typed.length < 2 && !/^#?\d+$/.test(typed)) { proposalOptions.replaceChildren(); return; }
+    fetch("/proposals/lookup/?q=" + encodeURIComponent(typed), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : { proposals: [] }; })
+      .then(function (data) {
+        proposalOptions.replaceChildren.apply(proposalOptions, data.proposals.map(function (found) {
+          var option = document.createElement("option");
+          option.value = found.label;
+          option.label = found.label + " (" + found.detail + ")";
+          return option;
+        }));
+      })
+      .catch(function () { proposalOptions.replaceChildren(); });
+  }
+  if (proposalOptions) {
+    form.querySelectorAll("[data-proposal-input]").forEach(function (input) {
+      input.setAttribute("list", "proposal-options");
+      input.addEventListener("input", function () {
+        clearTimeout(proposalTimer);
+        proposalTimer = setTimeout(function () { lookUpProposals(input); }, 200);
+      });
+    });
+  }
+
   // Move buttons reorder points in place; the position numbers follow, and
   // they are what the server reads.
   var list = form.querySelector("#points");

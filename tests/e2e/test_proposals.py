@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from cells.models import Membership, Role, Visibility
+from cells.models import MeetingStatus, Membership, Role, Visibility
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.personas import PASSWORD, World
 
@@ -81,4 +81,32 @@ def test_a_proposal_travels_from_a_note_to_the_network(page: Page, world: World)
     expect(page).to_have_url(re.compile(r"/meetings/\d+/#point-3$"))
     expect(page.locator("#point-3")).to_contain_text("shared guide to outcome contracts")
     expect(page.locator("#point-3")).to_be_in_viewport()
+    assert_accessible(page)
+
+
+def test_a_later_point_comes_back_to_a_proposal_found_by_search(page: Page, world: World) -> None:
+    from notes.actions.models import Proposal
+
+    earlier = world.meetings[(Visibility.PUBLIC, MeetingStatus.PUBLISHED)]
+    proposal = Proposal.objects.create(
+        meeting=earlier,
+        note=earlier.notes.order_by("position").first(),
+        summary="A shared guide to outcome contracts",
+    )
+    later = world.meetings[(Visibility.PRIVATE, MeetingStatus.PUBLISHED)]
+    log_in(page, "facilitator", PASSWORD)
+    page.goto(f"/cells/private-cell/meetings/{later.pk}/edit/")
+    point = page.locator("section.point-editor").nth(1)
+    point.get_by_text("Actions and proposal").click()
+    box = point.get_by_label("Comes back to an earlier proposal")
+    box.press_sequentially("outcome")
+    label = f"#{proposal.pk} A shared guide to outcome contracts"
+    expect(page.locator(f'#proposal-options option[value="{label}"]')).to_have_count(1)
+    box.fill(label)
+    assert_accessible(page)
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#point-2")).to_contain_text(f"Discusses again proposal #{proposal.pk}")
+    page.locator("#point-2").get_by_role("link", name=re.compile("proposal #")).click()
+    expect(page.get_by_role("heading", name="Discussed again")).to_be_visible()
+    expect(page.locator(".point-list")).to_contain_text("Private cell")
     assert_accessible(page)

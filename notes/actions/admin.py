@@ -84,7 +84,7 @@ class ActionAdmin(SimpleHistoryAdmin):
         if change:
             obj.version += 1
         else:
-            obj.created_by = request.user
+            obj.created_by_id = request.user.pk
         super().save_model(request, obj, form, change)
 
 
@@ -92,7 +92,7 @@ class StatusChangeInline(admin.TabularInline):
     model = ProposalStatusChange
     extra = 0
     fields = ["changed_at", "old_status", "new_status", "changed_by", "note"]
-    readonly_fields = fields
+    readonly_fields = ["changed_at", "old_status", "new_status", "changed_by", "note"]
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -144,5 +144,5 @@ class ProposalAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Proposal, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by_id = request.user.pk
         super().save_model(request, obj, form, change)

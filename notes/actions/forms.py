@@ -68,7 +68,7 @@ class ActionForm(forms.Form):
         # A list read once per page, not a query per form.
         self.owners = {user.pk: user for user in owners}
         cast(forms.ChoiceField, self.fields["owner"]).choices = [
-            ("", "Someone else, or no one yet"),
+            ("", "Not chosen"),
             *((user.pk, user.get_display_name()) for user in owners),
         ]
 
@@ -107,13 +107,16 @@ class BaseActionFormSet(forms.BaseFormSet):
         super().__init__(*args, **kwargs)
 
 
-ActionFormSet = forms.formset_factory(
-    ActionForm,
-    formset=BaseActionFormSet,
-    extra=1,
-    can_delete=True,
-    max_num=MAX_ACTIONS_PER_POINT,
-    validate_max=True,
+ActionFormSet = cast(
+    type[BaseActionFormSet],
+    forms.formset_factory(
+        ActionForm,
+        formset=BaseActionFormSet,
+        extra=1,
+        can_delete=True,
+        max_num=MAX_ACTIONS_PER_POINT,
+        validate_max=True,
+    ),
 )
 
 

@@ -151,9 +151,8 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         return self.annotate(readable=Case(When(condition, then=Value(True)), default=Value(False)))
 
     def for_listing(self) -> ProposalQuerySet:
-        return self.select_related("meeting__cell", "note", "status_changed_by").prefetch_related(
-            "note__themes"
-        )
+        listing = self.select_related("meeting__cell", "note", "status_changed_by")
+        return listing.prefetch_related("note__themes")  # type: ignore[misc]  # taggit's manager has no type information
 
 
 class Proposal(models.Model):

@@ -138,7 +138,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "proposal": proposal,
         "changes": list(proposal.status_changes.select_related("changed_by")),
         "rediscussions": rediscussions(request.user, proposal),
-        "comes_back_to": comes_back_to(request.user, proposal) if proposal.readable else None,
+        "comes_back_to": comes_back_to(request.user, proposal)
+        if getattr(proposal, "readable", False)
+        else None,
         "status_form": ProposalStatusForm(initial={"status": proposal.status})
         if may_change
         else None,

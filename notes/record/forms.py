@@ -142,7 +142,7 @@ class PointForm(forms.Form):
             themes=themes,
             id=data.get("id"),
             version=data.get("version"),
-            key=self.prefix,
+            key=self.prefix or "",
         )
 
 

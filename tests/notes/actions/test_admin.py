@@ -76,7 +76,7 @@ def test_bulk_proposal_status_is_logged_with_who_and_why(
         proposal.refresh_from_db()
         assert proposal.status == ProposalStatus.NOT_TAKEN_FORWARD
         change = proposal.status_changes.get()
-        assert change.changed_by.username == "netadmin"
+        assert change.changed_by is not None and change.changed_by.username == "netadmin"
         assert change.note == "Changed in bulk in the admin."
     history = network_admin.get(
         reverse("admin:notes_proposal_history", args=[proposals[0].pk])

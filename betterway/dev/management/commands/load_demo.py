@@ -171,14 +171,14 @@ class Command(BaseCommand):
             if proposal is not None and proposal.status != status:
                 change_proposal_status(proposal, people["admin"], status, why)
         for title, position, earlier in network.REDISCUSSIONS:
-            note = Note.objects.filter(meeting__title=title, position=position).first()
+            later = Note.objects.filter(meeting__title=title, position=position).first()
             proposal = Proposal.objects.filter(meeting__title=earlier).first()
-            if note is not None and proposal is not None:
-                set_rediscussion(note, people["admin"], proposal)
+            if later is not None and proposal is not None:
+                set_rediscussion(later, people["admin"], proposal)
         today = timezone.localdate()
         for title, position, what, owner, due_in, status in network.ACTIONS:
-            note = Note.objects.filter(meeting__title=title, position=position).first()
-            if note is None or Action.objects.filter(note=note, what=what).exists():
+            point = Note.objects.filter(meeting__title=title, position=position).first()
+            if point is None or Action.objects.filter(note=point, what=what).exists():
                 continue
             user = people.get(owner)
             due = today + datetime.timedelta(days=due_in) if due_in is not None else None
@@ -189,7 +189,7 @@ class Command(BaseCommand):
                 due=due,
                 status=status,
             )
-            save_action(note, people["admin"], given)
+            save_action(point, people["admin"], given)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {network.DEMO_PASSWORD}):")

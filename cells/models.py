@@ -197,7 +197,13 @@ class Meeting(models.Model):
         same_day = Q(date=self.date)
         earlier = siblings.filter(Q(date__lt=self.date) | (same_day & Q(pk__lt=self.pk)))
         later = siblings.filter(Q(date__gt=self.date) | (same_day & Q(pk__gt=self.pk)))
-        return earlier.order_by("-date", "-pk").first(), later.order_by("date", "pk").first()
+        # Both in one query: each side's nearest meeting, joined by UNION ALL.
+        found = list(
+            earlier.order_by("-date", "-pk")[:1].union(later.order_by("date", "pk")[:1], all=True)
+        )
+        before = next((m for m in found if (m.date, m.pk) < (self.date, self.pk)), None)
+        after = next((m for m in found if (m.date, m.pk) > (self.date, self.pk)), None)
+        return before, after
 
     def guest_list(self) -> list[str]:
         return [name.strip() for name in self.guest_names.splitlines() if name.strip()]

@@ -129,17 +129,21 @@ class Action(models.Model):
         return self.owner_id == user.pk or reader_of(user).may_edit_cell(self.meeting.cell_id)
 
 
+def visible_proposals_q(user: AnyUser) -> Q | None:
+    """The condition of ``ProposalQuerySet.visible_to`` (None: every proposal)."""
+    condition = _meeting_readable(user)
+    if condition is not None and user.is_authenticated:
+        condition |= Q(shared_with_network=True, meeting__status=MeetingStatus.PUBLISHED)
+    return condition
+
+
 class ProposalQuerySet(models.QuerySet["Proposal"]):
     def visible_to(self, user: AnyUser) -> ProposalQuerySet:
         """Proposals of meetings the user may read, and, for anyone logged in,
         the shared summaries of other cells' published meetings.
         """
-        condition = _meeting_readable(user)
-        if condition is None:
-            return self.all()
-        if user.is_authenticated:
-            condition |= Q(shared_with_network=True, meeting__status=MeetingStatus.PUBLISHED)
-        return self.filter(condition)
+        condition = visible_proposals_q(user)
+        return self.all() if condition is None else self.filter(condition)
 
     def with_access(self, user: AnyUser) -> ProposalQuerySet:
         """Annotate ``readable``: may the user read the meeting (and so the point)

@@ -5,11 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from cells.access import AnyUser, is_insider, reader_of
 from cells.models import Cell
-from notes.actions.models import ActionQuerySet, Proposal, ProposalQuerySet, Rediscussion
+from notes.actions.models import (
+    ActionQuerySet,
+    Proposal,
+    ProposalQuerySet,
+    Rediscussion,
+    visible_proposals_q,
+)
 from notes.models import Theme
 
 SORTS = {"newest": ("-meeting__date", "-pk"), "oldest": ("meeting__date", "pk")}
@@ -91,7 +97,7 @@ def cell_open_actions(user: AnyUser, cell: Cell, actions: ActionQuerySet) -> Act
 
 
 def meeting_extras(meeting: Any, user: AnyUser) -> dict[str, Any]:
-    """A meeting's actions, proposals and rediscussions, by point, in three queries.
+    """A meeting's actions, proposals and rediscussions, by point, in two queries.
 
     The reader may read the meeting (they are on its page); a proposal a point
     discusses again is shown only if they may read it.
@@ -101,17 +107,36 @@ def meeting_extras(meeting: Any, user: AnyUser) -> dict[str, Any]:
     actions: dict[int | None, list[Action]] = {}
     for action in Action.objects.filter(meeting=meeting).select_related("owner").order_by("pk"):
         actions.setdefault(action.note_id, []).append(action)
+    # One query for both: the meeting's own proposals, and those its points
+    # discussed again (a proposal can be both, so rows repeat per rediscussion).
+    again = Q(rediscussions__note__meeting=meeting)
+    visible = visible_proposals_q(user)
+    if visible is not None:
+        again &= visible
+    rows = (
+        Proposal.objects.filter(Q(meeting=meeting) | again)
+        .annotate(
+            again_note=F("rediscussions__note_id"),
+            again_meeting=F("rediscussions__note__meeting_id"),
+        )
+        .select_related("meeting__cell")
+        .order_by("pk")
+    )
     proposals: dict[int | None, list[Proposal]] = {}
-    for proposal in Proposal.objects.filter(meeting=meeting).order_by("pk"):
-        proposals.setdefault(proposal.note_id, []).append(proposal)
-    visible = Proposal.objects.visible_to(user).values("pk")
-    again = Rediscussion.objects.filter(
-        Q(note__meeting=meeting) & Q(proposal__in=visible)
-    ).select_related("proposal__meeting__cell")
+    rediscussed: dict[int, Proposal] = {}
+    seen: set[int] = set()
+    for proposal in rows:
+        if proposal.meeting_id == meeting.pk and proposal.pk not in seen:
+            seen.add(proposal.pk)
+            proposals.setdefault(proposal.note_id, []).append(proposal)
+        # Rows reach here either as this meeting's own proposals (readable with
+        # the meeting) or through ``again``, which applied the reading rules.
+        if proposal.again_meeting == meeting.pk:  # type: ignore[attr-defined]  # annotated
+            rediscussed[proposal.again_note] = proposal  # type: ignore[attr-defined]
     return {
         "actions": actions,
         "proposals": proposals,
-        "rediscussions": {item.note_id: item for item in again},
+        "rediscussions": rediscussed,
         # Owners' names are for the cell, as its members' names are.
         "insider": bool(actions) and is_insider(user, meeting.cell_id),
     }

@@ -157,7 +157,7 @@ def test_page_query_counts_do_not_grow_with_data(
         make_note.themes.add("leadership", f"theme {position}")
     after = [count_queries(client, url) for url in urls]
     assert before == after
-    assert max(after) <= 10
+    assert max(after) <= 11  # the cell page: session, reader, cell, themes, follow, actions …
 
 
 def test_home_offers_facilitators_to_record_a_meeting_of_their_active_cells(

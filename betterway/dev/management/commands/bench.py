@@ -43,6 +43,34 @@ from notes.search.query import Criteria, split_operators
 
 BASE_DIR = Path(settings.BASE_DIR)
 PAGE_SIZE = 20
+# Proposals in the tracker for the benchmark of its pages.
+BENCH_PROPOSALS = 10_000
+
+
+def _ensure_proposals(count: int) -> None:
+    """The tracker at its scale: ``count`` proposals on points spread over the data."""
+    from notes.actions.models import Proposal, ProposalStatus
+
+    missing = count - Proposal.objects.count()
+    if missing <= 0:
+        return
+    points = list(
+        Note.objects.filter(proposal__isnull=True).order_by("pk").values_list("pk", "meeting_id")
+    )
+    step = max(1, len(points) // missing)
+    statuses = list(ProposalStatus.values)
+    Proposal.objects.bulk_create(
+        [
+            Proposal(
+                meeting_id=meeting_id,
+                note_id=note_id,
+                summary=f"Proposal {number}: share what the cell learnt about this",
+                status=statuses[number % len(statuses)],
+            )
+            for number, (note_id, meeting_id) in enumerate(points[::step][:missing])
+        ],
+        batch_size=2000,
+    )
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -168,6 +196,7 @@ class Command(BaseCommand):
             "date range": "funding after:2015 before:2017",
             "two operators": f'theme:"{second.name}" after:2020',
         }
+        _ensure_proposals(BENCH_PROPOSALS)
         pages = {
             "home": "/",
             "theme index": "/themes/",
@@ -175,6 +204,9 @@ class Command(BaseCommand):
             "cell page": cell.get_absolute_url(),
             "long meeting page": long_meeting.get_absolute_url(),
             "search results": "/search/?q=council",
+            "proposals page": "/proposals/",
+            "proposals, page 200": "/proposals/?page=200",
+            "proposals by theme": f"/proposals/?theme={common.slug}&sort=oldest",
         }
         return {"queries": queries, "pages": pages, "theme": common.get_absolute_url()}
 

@@ -25,6 +25,7 @@ from notes.actions.services import (
 )
 from notes.actions.suggestions import ProposalSuggestion, suggest_proposal
 from notes.models import Note
+from notes.record.history import HISTORY_KINDS, Entry, changes_between
 
 _ACTION_FIELDS = ["id", "version", "status_was", "what", "owner", "owner_name", "due", "status"]
 _PROPOSAL_FIELDS = ["is_proposal", "summary", "shared", "discussed_again"]
@@ -39,7 +40,12 @@ def _owners(request: HttpRequest, cell: Cell) -> list[Any]:
 
 
 class ActionsPanel:
-    """What ``notes.record.panels`` calls: initial values, and one bound panel per point."""
+    """What ``notes.record.panels`` calls: initial values, one bound panel per point,
+    and the entries of the meeting's History page.
+    """
+
+    def history(self, meeting: Meeting) -> list[Entry]:
+        return history_entries(meeting)
 
     def initial(self, meeting: Meeting) -> dict[int, Any]:
         values: dict[int, dict[str, Any]] = defaultdict(lambda: {"actions": [], "proposal": {}})
@@ -186,3 +192,40 @@ class PointActions:
             or self.suggestion
             or self.errors()
         )
+
+
+_ACTION_HISTORY = {"what": "Action", "owner_name": "Owner", "due": "Due", "status": "Status"}
+_PROPOSAL_HISTORY = {
+    "summary": "Proposal",
+    "shared_with_network": "Shared with the network",
+    "status": "Status",
+}
+
+
+def history_entries(meeting: Meeting) -> list[Entry]:
+    """Every version of the meeting's actions and proposals, for its History page."""
+    found: list[Entry] = []
+    sources = [
+        (Action.history.filter(meeting_id=meeting.pk), _ACTION_HISTORY, "Action"),
+        (Proposal.history.filter(meeting_id=meeting.pk), _PROPOSAL_HISTORY, "Proposal"),
+    ]
+    for records, fields, name in sources:
+        previous_of: dict[int, Any] = {}
+        for record in records.select_related("history_user").order_by("id", "history_date"):
+            before = previous_of.get(record.id)
+            kind = HISTORY_KINDS[record.history_type]
+            changes = [] if kind == "deleted" else changes_between(before, record, fields)
+            if changes or kind != "changed":
+                label = record.what if name == "Action" else record.summary
+                found.append(
+                    Entry(
+                        record.history_date,
+                        record.history_user,
+                        f"{name} “{label}”",
+                        kind,
+                        record,
+                        changes,
+                    )
+                )
+            previous_of[record.id] = record
+    return found

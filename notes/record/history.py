@@ -28,7 +28,7 @@ _NOTE_FIELDS = {
     "body": "Text",
     "theme_names": "Themes",
 }
-_KINDS = {"+": "added", "~": "changed", "-": "deleted"}
+HISTORY_KINDS = {"+": "added", "~": "changed", "-": "deleted"}
 
 
 @dataclass
@@ -65,7 +65,8 @@ def word_diff(old: str, new: str) -> SafeString:
     return mark_safe(" ".join(parts))  # noqa: S308 - every word escaped above
 
 
-def _changes(previous: Any, record: Any, fields: dict[str, str]) -> list[Change]:
+def changes_between(previous: Any, record: Any, fields: dict[str, str]) -> list[Change]:
+    """What changed from one history record to the next, field by field."""
     changes = []
     for name, label in fields.items():
         new = getattr(record, name)
@@ -77,7 +78,11 @@ def _changes(previous: Any, record: Any, fields: dict[str, str]) -> list[Change]
 
 def entries(meeting: Meeting) -> list[Entry]:
     """Every version of the meeting and its points, newest first."""
+    from notes.record.panels import panels
+
     found = _meeting_entries(meeting) + _note_entries(meeting)
+    for panel in panels():
+        found += panel.history(meeting)
     found.sort(key=lambda entry: entry.when, reverse=True)
     return found
 
@@ -88,9 +93,9 @@ def _meeting_entries(meeting: Meeting) -> list[Entry]:
     previous = None
     records = list(meeting.history.select_related("history_user").order_by("history_date"))
     for record in records:
-        changes = _changes(previous, record, _MEETING_FIELDS)
+        changes = changes_between(previous, record, _MEETING_FIELDS)
         if changes or previous is None:
-            kind = _KINDS[record.history_type]
+            kind = HISTORY_KINDS[record.history_type]
             restorable = record is not records[-1]
             found.append(
                 Entry(
@@ -120,8 +125,8 @@ def _note_entries(meeting: Meeting) -> list[Entry]:
     found = []
     for record in records:
         before = previous_of.get(record.id)
-        kind = _KINDS[record.history_type]
-        changes = [] if kind == "deleted" else _changes(before, record, _NOTE_FIELDS)
+        kind = HISTORY_KINDS[record.history_type]
+        changes = [] if kind == "deleted" else changes_between(before, record, _NOTE_FIELDS)
         if changes or kind != "changed":
             restorable = note_version_is_restorable(
                 deleted=kind == "deleted",

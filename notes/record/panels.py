@@ -39,6 +39,10 @@ class BoundPanel(Protocol):
 
 
 class PointPanel(Protocol):
+    def history(self, meeting: Meeting) -> list[Any]:
+        """Entries (``notes.record.history.Entry``) for the meeting's History page."""
+        ...
+
     def initial(self, meeting: Meeting) -> dict[int, Any]:
         """Initial values for the saved points of ``meeting``, by point id."""
         ...

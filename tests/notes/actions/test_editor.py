@@ -300,3 +300,29 @@ def test_a_proposal_the_facilitator_cannot_read_cannot_be_named(
     data = with_panel(_save_data(meeting), 0, proposal={"discussed_again": "Secret plan"})
     assert "No proposal you can read" in _post(client, meeting, data).content.decode()
     assert not Rediscussion.objects.exists()
+
+
+def test_the_meetings_history_shows_every_change_to_actions_and_proposals(
+    world: World, client: Client
+) -> None:
+    meeting = _private(world)
+    client.force_login(world.users["facilitator"])
+    data = with_panel(
+        _save_data(meeting),
+        0,
+        actions=[{"what": "Phone the library"}],
+        proposal={"is_proposal": True, "summary": "Libraries as cell venues"},
+    )
+    assert _post(client, meeting, data).status_code == 302
+    action = Action.objects.get()
+    meeting.refresh_from_db()
+    row = _editor_row(action, status="done")
+    assert (
+        _post(client, meeting, with_panel(_save_data(meeting), 0, actions=[row])).status_code == 302
+    )
+    page = client.get(reverse("notes:meeting_history", args=[meeting.cell.slug, meeting.pk]))
+    text = page.content.decode()
+    assert "Action “Phone the library” added" in text
+    assert "Action “Phone the library” changed" in text and "<ins>done</ins>" in text
+    assert "Proposal “Libraries as cell venues” added" in text
+    assert "by Facilitator" in text

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.safestring import SafeString
+from django.forms import BoundField
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from betterway.markdown import plain_excerpt, render_markdown
 
@@ -28,3 +30,20 @@ def plain_date(value: object) -> str:
     if value is None:
         return ""
     return f"{value.day} {value:%B %Y}"  # type: ignore[attr-defined]
+
+
+@register.simple_tag
+def select_options(field: BoundField) -> SafeString:
+    """A choice field's ``<option>`` elements, the chosen one selected.
+
+    Built here rather than by the widget's templates (or a template loop),
+    which cost tens of microseconds an option: filters list hundreds of themes.
+    """
+    value = field.value()
+    chosen = {str(v) for v in value} if isinstance(value, list) else {str(value or "")}
+    options = [
+        f'<option value="{escape(str(option))}"{" selected" if str(option) in chosen else ""}>'
+        f"{escape(str(label))}</option>"
+        for option, label in field.field.choices  # type: ignore[attr-defined]
+    ]
+    return mark_safe("".join(options))  # noqa: S308 - every value and label escaped above

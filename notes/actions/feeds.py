@@ -32,7 +32,7 @@ class ProposalFeed(ReaderFeed):
     def items(self, obj: ForReader[QueryDict]) -> list[Proposal]:
         visible = Proposal.objects.visible_to(obj.user)
         form = ProposalFilterForm(
-            obj.subject, themes=theme_options(obj.user, visible), cells=cell_options(visible)
+            obj.subject, themes=theme_options(obj.user), cells=cell_options(visible)
         )
         form.is_valid()
         proposals = ProposalFilters.from_form(form.cleaned_data).apply(obj.user, visible)

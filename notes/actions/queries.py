@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from cells.access import AnyUser, is_insider, reader_of
 from cells.models import Cell
@@ -16,7 +16,8 @@ from notes.actions.models import (
     Rediscussion,
     visible_proposals_q,
 )
-from notes.models import Theme
+from notes.models import TaggedNote, Theme
+from notes.themes.stats import cached
 
 SORTS = {"newest": ("-meeting__date", "-pk"), "oldest": ("meeting__date", "pk")}
 
@@ -59,14 +60,25 @@ def fully_readable(user: AnyUser, proposals: ProposalQuerySet) -> ProposalQueryS
     return proposals if readable is None else proposals.filter(readable)
 
 
-def theme_options(user: AnyUser, proposals: ProposalQuerySet) -> list[Theme]:
-    """The themes of the points of proposals the reader may read in full."""
-    points = fully_readable(user, proposals).values("note")
-    return list(Theme.objects.filter(tagged_notes__content_object__in=points).distinct())
+def theme_options(user: AnyUser) -> list[Theme]:
+    """The themes of the points of proposals the reader may read in full (a filter's
+    choices: cached for a few minutes, like the other figures of themes).
+    """
+
+    def compute() -> list[Theme]:
+        readable = fully_readable(user, Proposal.objects.all())
+        tagged = TaggedNote.objects.filter(
+            tag=OuterRef("pk"), content_object__proposal__in=readable
+        )
+        return list(Theme.objects.filter(Exists(tagged)))
+
+    return cached(user, "proposal-themes", compute)
 
 
 def cell_options(proposals: ProposalQuerySet) -> list[Cell]:
-    return list(Cell.objects.filter(meetings__proposals__in=proposals).distinct().order_by("name"))
+    """The cells with proposals among ``proposals``."""
+    found = proposals.filter(meeting__cell=OuterRef("pk"))
+    return list(Cell.objects.filter(Exists(found)).order_by("name"))
 
 
 def rediscussions(user: AnyUser, proposal: Proposal) -> list[Rediscussion]:

@@ -54,7 +54,7 @@ def _filtered(request: HttpRequest) -> tuple[ProposalFilterForm, Any]:
     visible = Proposal.objects.visible_to(request.user)
     form = ProposalFilterForm(
         request.GET,
-        themes=theme_options(request.user, visible),
+        themes=theme_options(request.user),
         cells=cell_options(visible),
     )
     form.is_valid()  # a bad value is ignored: cleaned_data holds only the good ones

@@ -366,3 +366,13 @@ def test_owners_names_are_for_the_cells_members(
         insider = persona in STAFF or persona == "member"
         assert ("Priya Guestname" in page) is insider, (persona, url)
         assert ("Owner named for the cell's members" in page) is not insider
+
+
+def test_user_strings_on_the_proposals_page_are_escaped(world: World, client: Client) -> None:
+    note = first_note(world.meetings[(Visibility.PUBLIC, MeetingStatus.PUBLISHED)])
+    note.themes.add(Theme.objects.create(name='<b>bold</b> "quoted"'))
+    add_proposal(note, summary="<script>alert(1)</script>")
+    page = client.get(PROPOSALS).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<b>bold</b>" not in page
+    assert "&lt;b&gt;bold&lt;/b&gt; &quot;quoted&quot;</option>" in page

@@ -229,6 +229,7 @@ class ProposalFilterForm(forms.Form):
 
     def __init__(self, *args: Any, themes: Any, cells: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.themes = {theme.slug: theme for theme in themes}
         cast(forms.ChoiceField, self.fields["theme"]).choices = [
             ("", "Any theme"),
             *((theme.slug, theme.name) for theme in themes),
@@ -237,3 +238,7 @@ class ProposalFilterForm(forms.Form):
             ("", "Any cell"),
             *((cell.slug, cell.name) for cell in cells),
         ]
+
+    def clean_theme(self) -> Any:
+        """The chosen Theme (from the choices already read), or None."""
+        return self.themes.get(self.cleaned_data["theme"])

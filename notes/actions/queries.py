@@ -25,7 +25,7 @@ SORTS = {"newest": ("-meeting__date", "-pk"), "oldest": ("meeting__date", "pk")}
 @dataclass(frozen=True)
 class ProposalFilters:
     status: str = ""
-    theme: str = ""
+    theme: Theme | None = None
     cell: str = ""
     sort: str = "newest"
 
@@ -34,7 +34,7 @@ class ProposalFilters:
         """From a filter form's cleaned data: a bad value is as if not given."""
         return cls(
             status=cleaned.get("status") or "",
-            theme=cleaned.get("theme") or "",
+            theme=cleaned.get("theme"),
             cell=cleaned.get("cell") or "",
             sort=cleaned.get("sort") or "newest",
         )
@@ -44,10 +44,14 @@ class ProposalFilters:
             proposals = proposals.filter(status=self.status)
         if self.cell:
             proposals = proposals.filter(meeting__cell__slug=self.cell)
-        if self.theme:
+        if self.theme is not None:
             # Themes belong to the point: only proposals whose point the reader
             # may read can match, or a shared summary would leak its themes.
-            proposals = proposals.filter(note__tagged_items__tag__slug=self.theme)
+            # By the theme's id, so the planner knows how common it is.
+            tagged = TaggedNote.objects.filter(
+                content_object_id=OuterRef("note_id"), tag_id=self.theme.pk
+            )
+            proposals = proposals.filter(Exists(tagged))
             readable = reader_of(user).meetings_q(prefix="meeting__")
             if readable is not None:
                 proposals = proposals.filter(readable)

@@ -309,20 +309,38 @@ def database_url_of_tests() -> str:
     return f"postgres://{params['user']}{password}@{host}{port}/{connection.settings_dict['NAME']}"
 
 
-def run_worker(smtp_url: str) -> subprocess.Popen[str]:
-    """A real worker process on the test database, sending to the test's SMTP server."""
+def _manage_py(*arguments: str, **environment: str) -> subprocess.Popen[str]:
+    """``manage.py`` in another process, on the test database."""
     env = {
         **os.environ,
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": database_url_of_tests(),
-        "EMAIL_URL": smtp_url,
         "DJANGO_SETTINGS_MODULE": "betterway.settings",
+        **environment,
     }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "procrastinate", "worker", "--queues", "mail", "--one-shot"],
+    return subprocess.Popen(  # noqa: S603 - the test's own arguments
+        [sys.executable, "manage.py", *arguments],
         cwd=Path(__file__).resolve().parents[1],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def run_worker(smtp_url: str) -> subprocess.Popen[str]:
+    """A real worker process on the test database, sending to the test's SMTP server."""
+    return _manage_py(
+        "procrastinate", "worker", "--queues", "mail", "--one-shot", EMAIL_URL=smtp_url
+    )
+
+
+def run_at_once(*arguments: str, times: int = 2) -> list[str]:
+    """Run a management command in ``times`` processes at once; their outputs.
+
+    Fails the test if any of them fails.
+    """
+    runs = [_manage_py(*arguments) for _ in range(times)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    return outputs

@@ -50,8 +50,20 @@ def _action_status_change(status: str, label: str) -> Any:
     return change
 
 
+class _OfAMeeting:
+    """Columns for objects recorded at a meeting: its cell and its date."""
+
+    @admin.display(description="cell", ordering="meeting__cell__name")
+    def cell(self, obj: Action | Proposal) -> str:
+        return obj.meeting.cell.name
+
+    @admin.display(description="meeting", ordering="meeting__date")
+    def meeting_date(self, obj: Action | Proposal) -> Any:
+        return obj.meeting.date
+
+
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(_OfAMeeting, SimpleHistoryAdmin):
     list_display = ["what", "owner_name", "due", "status", "cell", "meeting_date", "from_point"]
     list_filter = ["status", OverdueFilter, "meeting__cell"]
     search_fields = ["what", "owner_name", "meeting__title"]
@@ -65,14 +77,6 @@ class ActionAdmin(SimpleHistoryAdmin):
         _action_status_change(ActionStatus.OPEN, "open"),
         _action_status_change(ActionStatus.DROPPED, "dropped"),
     ]
-
-    @admin.display(description="cell", ordering="meeting__cell__name")
-    def cell(self, action: Action) -> str:
-        return action.meeting.cell.name
-
-    @admin.display(description="meeting", ordering="meeting__date")
-    def meeting_date(self, action: Action) -> Any:
-        return action.meeting.date
 
     @admin.display(description="point", boolean=False)
     def from_point(self, action: Action) -> str:
@@ -113,7 +117,7 @@ def _proposal_status_change(status: str, label: str) -> Any:
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(_OfAMeeting, SimpleHistoryAdmin):
     list_display = ["summary", "status", "cell", "meeting_date", "shared_with_network"]
     list_filter = ["status", "shared_with_network", "meeting__cell"]
     search_fields = ["summary", "meeting__title", "status_note"]
@@ -133,14 +137,6 @@ class ProposalAdmin(SimpleHistoryAdmin):
     actions = [
         _proposal_status_change(value, str(label)) for value, label in ProposalStatus.choices
     ]
-
-    @admin.display(description="cell", ordering="meeting__cell__name")
-    def cell(self, proposal: Proposal) -> str:
-        return proposal.meeting.cell.name
-
-    @admin.display(description="meeting", ordering="meeting__date")
-    def meeting_date(self, proposal: Proposal) -> Any:
-        return proposal.meeting.date
 
     def save_model(self, request: HttpRequest, obj: Proposal, form: Any, change: bool) -> None:
         if not change:

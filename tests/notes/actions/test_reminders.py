@@ -5,10 +5,6 @@ each, only to owners who may read the meeting and want them; two workers at once
 from __future__ import annotations
 
 import datetime
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,10 +23,10 @@ from tests.notes.actions.helpers import add_action, first_note
 from tests.personas import (
     World,
     build_world,
-    database_url_of_tests,
     deliver_mail,
     link_in,
     make_user,
+    run_at_once,
     run_worker,
 )
 
@@ -183,26 +179,8 @@ def test_two_runs_and_two_workers_send_each_reminder_exactly_once(smtp_server: S
         Membership.objects.create(user=owner, cell=private, role="member")
         due = today + datetime.timedelta(days=1 if number % 2 else -1)
         add_action(note, what=f"Task {number}", owner=owner, due=due)
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": database_url_of_tests(),
-        "DJANGO_SETTINGS_MODULE": "betterway.settings",
-    }
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "send_reminders"],
-            cwd=Path(__file__).resolve().parents[3],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    outputs = [run.communicate(timeout=120)[0] for run in runs]
-    assert all(run.returncode == 0 for run in runs), outputs
-    assert Mail.objects.filter(template="action_reminder").count() == len(owners)
+    outputs = run_at_once("send_reminders")
+    assert Mail.objects.filter(template="action_reminder").count() == len(owners), outputs
     workers = [run_worker(smtp_server.url) for _ in range(2)]
     logs = [worker.communicate(timeout=120)[0] for worker in workers]
     assert all(worker.returncode == 0 for worker in workers), logs

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -31,12 +28,12 @@ from tests.personas import (
     World,
     build_world,
     can_read,
-    database_url_of_tests,
     deliver_mail,
     html_part,
     link_in,
     make_meeting,
     make_user,
+    run_at_once,
 )
 
 MONTH_AGO = datetime.timedelta(days=30)
@@ -305,28 +302,7 @@ def test_two_runs_at_once_send_one_digest_per_member() -> None:
         Follow.objects.create(user=user, theme=Theme.objects.get(name="leadership"))
         _subscribe(user)
     make_meeting(world.cells["public"], title="New", themes=[Theme.objects.get(name="leadership")])
-    env = {
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": database_url_of_tests(),
-        "DJANGO_SETTINGS_MODULE": "betterway.settings",
-        "PATH": "/usr/bin:/bin",
-    }
-    import os
-
-    env = {**os.environ, **env}
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "send_digests", "--now"],
-            cwd=Path(__file__).resolve().parents[3],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    outputs = [run.communicate(timeout=120)[0] for run in runs]
-    assert all(run.returncode == 0 for run in runs), outputs
+    outputs = run_at_once("send_digests", "--now")
     sent = list(Mail.objects.filter(template="digest").values_list("to", flat=True))
     assert sorted(sent) == sorted(user.email for user in members), outputs
 

@@ -175,6 +175,27 @@ class PointActions:
             )
             set_rediscussion(note, self.user, self.proposal.rediscussed)
 
+    def describe(self) -> list[str]:
+        lines = []
+        for form in self.actions.forms:
+            if form.is_bound and not form.is_valid():
+                continue
+            if not form.is_bound or not form.cleaned_data.get("what"):
+                continue
+            if form.cleaned_data.get("DELETE"):
+                continue
+            given = form.to_input()
+            who = given.owner.get_display_name() if given.owner else given.owner_name
+            due = f", due {given.due.day} {given.due:%B %Y}" if given.due else ""
+            lines.append(f"Action: {given.what} ({who or 'no owner'}{due}, {given.status})")
+        if self.proposal.is_bound and self.proposal.is_valid():
+            data = self.proposal.cleaned_data
+            if data.get("is_proposal"):
+                lines.append(f"Proposal to the network: {data['summary']}")
+            if data.get("discussed_again"):
+                lines.append(f"Comes back to proposal: {data['discussed_again']}")
+        return lines
+
     # For the template
 
     @property

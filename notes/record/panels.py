@@ -37,6 +37,10 @@ class BoundPanel(Protocol):
 
     def save(self, note: Note) -> None: ...
 
+    def describe(self) -> list[str]:
+        """What was typed, in words, for the page that shows an unsaved edit."""
+        ...
+
 
 class PointPanel(Protocol):
     def history(self, meeting: Meeting) -> list[Any]:

@@ -110,7 +110,7 @@ def _save(
             meeting = _write(request, cell, meeting, details, version, inputs, status)
             _save_panels(points, inputs)
     except StaleRecord as conflict:
-        return _conflict(request, conflict.meeting, details, inputs)
+        return _conflict(request, conflict.meeting, details, inputs, points)
     if publish:
         messages.success(request, "Published: the meeting is now visible to its readers.")
     elif meeting.is_published:
@@ -200,12 +200,17 @@ def _point_inputs(points: Any) -> list[PointInput]:
 
 
 def _conflict(
-    request: HttpRequest, current: Meeting, details: Any, mine: list[PointInput]
+    request: HttpRequest, current: Meeting, details: Any, mine: list[PointInput], points: Any
 ) -> HttpResponse:
+    forms = {form.prefix: form for form in points.forms}
     context = {
         "meeting": current,
         "theirs": list(current.notes.order_by("position")),
-        "mine": mine,
+        # What the panels held (actions, a proposal), in words, to copy across.
+        "mine": [
+            (point, [line for bound in forms[point.key].panels for line in bound.describe()])
+            for point in mine
+        ],
         "my_details": details.cleaned_data,
     }
     return render(request, "record/conflict.html", context, status=409)

@@ -5,6 +5,7 @@ merged with an owner's change, kept when their point goes, linked again later.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from cells.models import Meeting, MeetingStatus, Visibility
 from notes.actions.models import Action, ActionStatus, Proposal, Rediscussion
 from notes.record.services import save_record
 from tests.notes.actions.helpers import add_action, add_proposal, first_note, with_panel
-from tests.personas import World, edit_url, editor_data, existing_points
+from tests.personas import PERSONAS, World, can_edit, edit_url, editor_data, existing_points
 
 pytestmark = pytest.mark.django_db
 
@@ -326,3 +327,49 @@ def test_the_meetings_history_shows_every_change_to_actions_and_proposals(
     assert "Action “Phone the library” changed" in text and "<ins>done</ins>" in text
     assert "Proposal “Libraries as cell venues” added" in text
     assert "by Facilitator" in text
+
+
+def test_a_refused_save_shows_the_actions_and_proposal_that_were_typed(
+    world: World, client: Client
+) -> None:
+    meeting = _private(world)
+    stale = _save_data(meeting)
+    save_record(
+        meeting,
+        world.users["staff"],
+        version=meeting.version,
+        details={},
+        points=[_input(point) for point in existing_points(meeting)],
+    )  # someone else saves first
+    client.force_login(world.users["facilitator"])
+    data = with_panel(
+        stale,
+        0,
+        actions=[{"what": "Book the hall", "owner": world.users["member"].pk, "due": "2030-05-01"}],
+        proposal={"is_proposal": True, "summary": "Open meetings for residents"},
+    )
+    response = _post(client, meeting, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Action: Book the hall (Member, due 1 May 2030, open)" in page
+    assert "Proposal to the network: Open meetings for residents" in page
+    assert not Action.objects.exists() and not Proposal.objects.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_those_who_edit_the_meeting_record_actions_and_proposals(
+    world: World, login: Callable[[str], Client], persona: str
+) -> None:
+    meeting = _private(world)
+    data = with_panel(
+        _save_data(meeting),
+        0,
+        actions=[{"what": "Sneaky action"}],
+        proposal={"is_proposal": True, "summary": "Sneaky proposal"},
+    )
+    response = _post(login(persona), meeting, data)
+    allowed = can_edit(persona, Visibility.PRIVATE)
+    expected = 302 if allowed else {"anonymous": 302, "member": 403}.get(persona, 404)
+    assert response.status_code == expected
+    assert Action.objects.exists() is allowed
+    assert Proposal.objects.exists() is allowed

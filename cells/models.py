@@ -191,9 +191,7 @@ class Meeting(models.Model):
 
     def neighbours(self, user: AnyUser) -> tuple[Meeting | None, Meeting | None]:
         """The cell's previous and next meetings that ``user`` may read."""
-        siblings = (
-            Meeting.objects.visible_to(user).filter(cell_id=self.cell_id).select_related("cell")
-        )
+        siblings = Meeting.objects.visible_to(user).filter(cell_id=self.cell_id)
         same_day = Q(date=self.date)
         earlier = siblings.filter(Q(date__lt=self.date) | (same_day & Q(pk__lt=self.pk)))
         later = siblings.filter(Q(date__gt=self.date) | (same_day & Q(pk__gt=self.pk)))
@@ -201,6 +199,8 @@ class Meeting(models.Model):
         found = list(
             earlier.order_by("-date", "-pk")[:1].union(later.order_by("date", "pk")[:1], all=True)
         )
+        for meeting in found:
+            meeting.cell = self.cell  # the same cell: no query for it
         before = next((m for m in found if (m.date, m.pk) < (self.date, self.pk)), None)
         after = next((m for m in found if (m.date, m.pk) > (self.date, self.pk)), None)
         return before, after

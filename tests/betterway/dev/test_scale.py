@@ -86,7 +86,15 @@ def test_bench_runs_and_writes_its_figures(db: None, tmp_path: Path, settings: o
         "cell page",
         "long meeting page",
         "search results",
+        "proposals page",
+        "proposals, page 200",
+        "proposals by theme",
     }
+    assert all(
+        row["queries"] == figures["pages"]["proposals page"]["queries"]
+        for name, row in figures["pages"].items()
+        if name.startswith("proposals")
+    )
     assert figures["import"]["notes"] == 1000
     assert figures["digests"]["members"] == 30 and figures["digests"]["queries_per_member"] > 0
     assert "Digests: 30 members" in out.getvalue()

@@ -376,3 +376,24 @@ def test_user_strings_on_the_proposals_page_are_escaped(world: World, client: Cl
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)" in page
     assert "<b>bold</b>" not in page
     assert "&lt;b&gt;bold&lt;/b&gt; &quot;quoted&quot;</option>" in page
+
+
+def test_a_meeting_page_names_the_proposal_each_point_comes_back_to(
+    world: World, client: Client
+) -> None:
+    from notes.actions.models import Rediscussion
+
+    proposals = _proposals(world)
+    later = world.meetings[(Visibility.NETWORK, MeetingStatus.PUBLISHED)]
+    first, second = later.notes.order_by("position")
+    public = proposals[(Visibility.PUBLIC, MeetingStatus.PUBLISHED)]
+    private = proposals[(Visibility.PRIVATE, MeetingStatus.PUBLISHED)]
+    Rediscussion.objects.create(note=first, proposal=public)
+    Rediscussion.objects.create(note=second, proposal=private)
+    client.force_login(world.users["outsider"])
+    page = client.get(later.get_absolute_url()).content.decode()
+    assert f'Discusses again <a href="{public.get_absolute_url()}">proposal #{public.pk}' in page
+    assert "Public cell, 29 November 2017" in page
+    assert private.summary not in page  # a private cell's proposal, not shared
+    client.force_login(world.users["member"])
+    assert private.summary in client.get(later.get_absolute_url()).content.decode()

@@ -77,4 +77,5 @@ urlpatterns = [
         name="private_calendar",
     ),
     path(FEEDS + "searches/<int:pk>/", following_feeds.SavedSearchFeed(), name="search_feed"),
+    path(FEEDS + "proposals/", action_feeds.PrivateProposalFeed(), name="private_proposal_feed"),
 ]

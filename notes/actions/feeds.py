@@ -13,6 +13,7 @@ from betterway.feeds import SITE_NAME, ForReader, ReaderFeed
 from notes.actions.forms import ProposalFilterForm
 from notes.actions.models import Proposal
 from notes.actions.queries import ProposalFilters, cell_options, theme_options
+from notes.following.feeds import owner_of
 
 
 class ProposalFeed(ReaderFeed):
@@ -61,3 +62,10 @@ class ProposalFeed(ReaderFeed):
 
     def item_updateddate(self, proposal: Proposal) -> datetime.datetime:
         return proposal.updated_at
+
+
+class PrivateProposalFeed(ProposalFeed):
+    """The same feed read as the owner of a private feed link: what they may read."""
+
+    def reader(self, request: HttpRequest, **kwargs: Any) -> Any:
+        return owner_of(kwargs["token"])

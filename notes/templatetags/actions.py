@@ -5,14 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
 
 from cells.access import is_insider
 from notes.actions.models import Action
 from notes.actions.queries import cell_open_actions, meeting_extras
+from notes.templatetags.following import subscriber_of
 
 register = template.Library()
 
 CELL_PAGE_ACTIONS = 10
+
+
+@register.simple_tag(takes_context=True)
+def proposals_feed_url(context: dict[str, Any]) -> str:
+    """The Proposals feed with the page's filters: the member's private link when they have one."""
+    request = context["request"]
+    subscriber = subscriber_of(request)
+    if subscriber is not None and subscriber.feed_token:
+        url = reverse("notes:private_proposal_feed", kwargs={"token": subscriber.feed_token})
+    else:
+        url = reverse("notes:proposal_feed")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 @register.simple_tag(takes_context=True)

@@ -21,7 +21,7 @@ _PRIVATE_FEEDS = {
 }
 
 
-def _subscriber(request: HttpRequest) -> Subscriber | None:
+def subscriber_of(request: HttpRequest) -> Subscriber | None:
     """The logged-in member's settings, read once per request."""
     if not request.user.is_authenticated:
         return None
@@ -34,7 +34,7 @@ def _subscriber(request: HttpRequest) -> Subscriber | None:
 @register.simple_tag(takes_context=True)
 def feed_url(context: dict[str, Any], kind: str, slug: str) -> str:
     """The feed of a theme or cell: the member's private link when they have one."""
-    subscriber = _subscriber(context["request"])
+    subscriber = subscriber_of(context["request"])
     if subscriber is not None and subscriber.feed_token:
         return reverse(_PRIVATE_FEEDS[kind], kwargs={"token": subscriber.feed_token, "slug": slug})
     return reverse(_PUBLIC_FEEDS[kind], kwargs={"slug": slug})
@@ -88,7 +88,7 @@ def follow_search(context: dict[str, Any]) -> dict[str, Any]:
 def mail_and_feeds(context: dict[str, Any]) -> dict[str, Any]:
     """The profile's mail settings: the form posts to the settings page, which has the rest."""
     request = context["request"]
-    subscriber = _subscriber(request)
+    subscriber = subscriber_of(request)
     return {
         "subscriber": subscriber,
         "form": MailSettingsForm(instance=subscriber or Subscriber(user=request.user)),

@@ -397,3 +397,21 @@ def test_a_meeting_page_names_the_proposal_each_point_comes_back_to(
     assert private.summary not in page  # a private cell's proposal, not shared
     client.force_login(world.users["member"])
     assert private.summary in client.get(later.get_absolute_url()).content.decode()
+
+
+def test_a_members_private_feed_link_shows_what_they_may_read(world: World, client: Client) -> None:
+    from notes.following.models import Subscriber
+
+    proposals = _proposals(world)
+    private = proposals[(Visibility.PRIVATE, MeetingStatus.PUBLISHED)]
+    subscriber = Subscriber.objects.create(user=world.users["member"])
+    client.force_login(world.users["member"])
+    page = client.get(PROPOSALS, {"status": "proposed", "page": "1"}).content.decode()
+    url = reverse("notes:private_proposal_feed", args=[subscriber.feed_token])
+    assert f'href="{url}?status=proposed"' in page  # the filters, not the page number
+    reader = Client()  # a feed reader: no session
+    feed = feedparser.parse(reader.get(url).content)
+    assert private.summary in " ".join(entry.title for entry in feed.entries)
+    subscriber.feed_token = None
+    subscriber.save()
+    assert reader.get(url).status_code == 404

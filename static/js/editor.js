@@ -73,6 +73,28 @@
     });
   }
 
+  // What a private cell shares with the network follows the summary and date as typed.
+  var dateInput = document.getElementById("id_date");
+  function plainDate(value) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+    if (!parts) return "the meeting's date";
+    var months = ["January", "February", "March", "April", "May", "June", "July",
+      "August", "September", "October", "November", "December"];
+    return Number(parts[3]) + " " + months[Number(parts[2]) - 1] + " " + parts[1];
+  }
+  form.querySelectorAll("[data-shared-preview]").forEach(function (preview) {
+    var summary = document.getElementById(preview.getAttribute("data-shared-preview"));
+    var summaryText = preview.querySelector("[data-preview-summary]");
+    var dateText = preview.querySelector("[data-preview-date]");
+    function update() {
+      summaryText.textContent = (summary && summary.value.trim()) || "(the line above)";
+      dateText.textContent = plainDate(dateInput && dateInput.value);
+    }
+    if (summary) summary.addEventListener("input", update);
+    if (dateInput) dateInput.addEventListener("input", update);
+    update();
+  });
+
   // Move buttons reorder points in place; the position numbers follow, and
   // they are what the server reads.
   var list = form.querySelector("#points");

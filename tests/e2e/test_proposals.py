@@ -110,3 +110,32 @@ def test_a_later_point_comes_back_to_a_proposal_found_by_search(page: Page, worl
     expect(page.get_by_role("heading", name="Discussed again")).to_be_visible()
     expect(page.locator(".point-list")).to_contain_text("Private cell")
     assert_accessible(page)
+
+
+def test_a_private_cells_facilitator_sees_exactly_what_the_network_will(
+    page: Page, world: World
+) -> None:
+    meeting = world.meetings[(Visibility.PRIVATE, MeetingStatus.PUBLISHED)]
+    log_in(page, "facilitator", PASSWORD)
+    page.goto(f"/cells/private-cell/meetings/{meeting.pk}/edit/")
+    point = page.locator("section.point-editor").nth(0)
+    point.get_by_text("Actions and proposal").click()
+    point.get_by_label("Mark as a proposal to the network").check()
+    point.get_by_label("Proposal in one line").fill("Pool training budgets across cells")
+    point.get_by_label("Share this summary with the whole network").check()
+    preview = point.locator(".shared-preview")
+    expect(preview).to_have_text(
+        re.compile(r"Private cell · 29 November 2017 · Proposed\s*Pool training budgets")
+    )
+    page.locator("#id_date").fill("2019-03-04")
+    expect(preview).to_contain_text("4 March 2019")
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, "other_member", PASSWORD)
+    page.goto("/proposals/")
+    item = page.locator(".proposal-list__item", has_text="Pool training budgets across cells")
+    expect(item).to_contain_text("Private cell")
+    expect(item).to_contain_text("4 March 2019")
+    expect(item).to_contain_text("Summary shared by a private cell")
+    expect(item.locator(".chip")).to_have_count(0)
+    assert_accessible(page)

@@ -15,6 +15,7 @@ from notes.templatetags.following import subscriber_of
 register = template.Library()
 
 CELL_PAGE_ACTIONS = 10
+YOUR_ACTIONS = 10
 
 
 @register.simple_tag(takes_context=True)
@@ -67,5 +68,26 @@ def open_actions_of_cell(context: dict[str, Any], cell: Any) -> dict[str, Any]:
         "actions": shown[:CELL_PAGE_ACTIONS],
         "more": len(shown) > CELL_PAGE_ACTIONS,
         "insider": bool(shown) and is_insider(request.user, cell.pk),
+        "next": request.get_full_path(),
+    }
+
+
+@register.inclusion_tag("actions/_your_actions.html", takes_context=True)
+def your_open_actions(context: dict[str, Any]) -> dict[str, Any]:
+    """The open actions the logged-in member owns, in meetings they may still read."""
+    request = context["request"]
+    mine = (
+        Action.objects.visible_to(request.user)
+        .open()
+        .filter(owner_id=request.user.pk)
+        .overdue_first()
+        .for_listing()
+    )
+    shown = list(mine[: YOUR_ACTIONS + 1])
+    return {
+        "user": request.user,
+        "actions": shown[:YOUR_ACTIONS],
+        "more": len(shown) > YOUR_ACTIONS,
+        "insider": True,  # their own actions, in their own cells
         "next": request.get_full_path(),
     }

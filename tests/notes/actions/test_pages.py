@@ -415,3 +415,17 @@ def test_a_members_private_feed_link_shows_what_they_may_read(world: World, clie
     subscriber.feed_token = None
     subscriber.save()
     assert reader.get(url).status_code == 404
+
+
+def test_the_dashboard_lists_the_members_own_open_actions(world: World, client: Client) -> None:
+    mine = _owned_action(world, what="My errand", due=datetime.date.today())
+    _owned_action(world, what="My finished errand", status=ActionStatus.DONE)
+    add_action(
+        first_note(mine.meeting), what="Someone else's errand", owner=world.users["facilitator"]
+    )
+    client.force_login(world.users["member"])
+    page = client.get(reverse("home")).content.decode()
+    assert "Your open actions" in page and "My errand" in page and "Mark done" in page
+    assert "My finished errand" not in page and "Someone else's errand" not in page
+    Membership.objects.filter(user=world.users["member"]).delete()  # left the private cell
+    assert "My errand" not in client.get(reverse("home")).content.decode()

@@ -70,6 +70,7 @@ def test_a_proposal_travels_from_a_note_to_the_network(page: Page, world: World)
     # A member of another cell finds it and follows it to the exact point.
     log_in(page, "other_member", PASSWORD)
     page.goto("/proposals/")
+    page.get_by_text("Filter and sort").click()
     page.get_by_label("Status").select_option(label="Taken up")
     page.get_by_role("button", name="Show").click()
     item = page.locator(".proposal-list__item", has_text="A shared guide to outcome contracts")

@@ -55,3 +55,17 @@ def test_typed_html_is_shown_as_text() -> None:
 
 def test_empty_text_renders_nothing() -> None:
     assert render_markdown("") == ""
+
+
+def test_a_list_right_after_a_line_is_a_list_as_in_commonmark() -> None:
+    html = str(render_markdown("Actions:\n- call the library\n- write **it** up"))
+    assert "<p>Actions:</p>" in html
+    assert "<li>call the library</li>" in html and "<strong>it</strong>" in html
+
+
+def test_excerpts_are_the_text_without_markdown() -> None:
+    from betterway.markdown import plain_excerpt
+
+    text = "See the [RSA report](https://example.org/rsa) and **bold** words:\n- one\n- two"
+    assert plain_excerpt(text) == "See the RSA report and bold words: one two"
+    assert plain_excerpt("one two three four", 2) == "one two …"

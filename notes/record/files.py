@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import PurePath
 
 from betterway.text import strip_control_characters
+from notes.record.word import word_to_markdown
 
 MAX_UPLOAD_MB = 5
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -45,11 +44,7 @@ def _read_text(name: str, data: bytes) -> str:
 
 
 def _read_word(name: str, data: bytes) -> str:
-    import docx  # imported here: only uploads of Word files need it
-
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        return word_to_markdown(data)
+    except ValueError as error:
         raise UnreadableNote(f"“{name}” could not be read as a Word document.") from error
-    # Each Word paragraph becomes a paragraph of the note.
-    return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())

@@ -22,6 +22,8 @@ _TOPIC = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A Markdown list item: "- ", "* ", "+ ", "1. " or "1) ", possibly indented.
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 _ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b", re.IGNORECASE)
 _DATE_FORMATS = ["%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%d/%m/%Y", "%B %d %Y", "%d.%m.%Y"]
 
@@ -51,15 +53,37 @@ def parse_date(text: str) -> datetime.date | None:
 
 
 def split_points(text: str) -> list[str]:
-    """Paragraphs at blank lines, each tidied: single line breaks inside are kept."""
+    """Paragraphs at blank lines, each tidied: single line breaks inside are kept.
+
+    A list stays with the paragraph before it ("Actions agreed:" and its items
+    are one point), whether or not a blank line separates them.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    paragraphs = (_tidy(part) for part in _PARAGRAPH_BREAK.split(text))
-    return [paragraph for paragraph in paragraphs if paragraph]
+    points: list[str] = []
+    for paragraph in (_tidy(part) for part in _PARAGRAPH_BREAK.split(text)):
+        if not paragraph:
+            continue
+        if points and _is_list(paragraph):
+            points[-1] += "\n" + paragraph
+        else:
+            points.append(paragraph)
+    return points
+
+
+def _is_list(paragraph: str) -> bool:
+    return all(_LIST_ITEM.match(line) for line in paragraph.split("\n"))
 
 
 def _tidy(paragraph: str) -> str:
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in paragraph.split("\n")]
+    lines = [_tidy_line(line) for line in paragraph.split("\n")]
     return "\n".join(line for line in lines if line)
+
+
+def _tidy_line(line: str) -> str:
+    text = re.sub(r"[ \t]+", " ", line).strip()
+    # A nested list item keeps its indent (two spaces a level), or it would flatten.
+    indent = len(line) - len(line.lstrip(" \t")) if _LIST_ITEM.match(line) else 0
+    return " " * min(indent, 8) + text if text else ""
 
 
 def parse_note(text: str) -> ParsedNote:

@@ -113,3 +113,42 @@ def test_unreadable_files_are_refused_with_a_reason(name: str, data: bytes, mess
 def test_control_characters_in_uploads_are_dropped() -> None:
     data = b"Bell\x07 and marker\x02 words\x03\twith a tab\r\nand a new line"
     assert read_note_file("note.txt", data) == "Bell and marker words\twith a tab\r\nand a new line"
+
+
+def test_a_list_stays_with_the_paragraph_before_it() -> None:
+    text = (
+        "Actions agreed:\n\n- call the library\n  - nested\n- write it up\n\n"
+        "Next point.\n\n1. a\n2. b"
+    )
+    assert split_points(text) == [
+        "Actions agreed:\n- call the library\n  - nested\n- write it up",
+        "Next point.\n1. a\n2. b",
+    ]
+    assert split_points("- a list on its own\n- first") == ["- a list on its own\n- first"]
+
+
+def test_a_word_note_keeps_lists_bold_italics_and_links() -> None:
+    import io
+
+    from notes.record.files import read_note_file
+
+    document = docx.Document()
+    document.add_paragraph("Note of Better Way cell discussion, Northern cell, 3 March 2019")
+    first = document.add_paragraph("We agreed ")
+    first.add_run("three").bold = True
+    first.add_run(" things, ")
+    first.add_run("quickly").italic = True
+    document.add_paragraph("Actions:")
+    document.add_paragraph("call the library", style="List Bullet")
+    document.add_paragraph("write it up", style="List Bullet")
+    document.add_paragraph("A last point.")
+    data = io.BytesIO()
+    document.save(data)
+    text = read_note_file("note.docx", data.getvalue())
+    parsed = parse_note(text)
+    assert parsed.date is not None and parsed.date.isoformat() == "2019-03-03"
+    assert parsed.points == [
+        "We agreed **three** things, *quickly*",
+        "Actions:\n- call the library\n- write it up",
+        "A last point.",
+    ]

@@ -9,10 +9,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from betterway.text import strip_control_characters
 from cells.models import Cell, Meeting
 from notes.record.files import ACCEPTED, MAX_UPLOAD_MB
 from notes.record.services import PointInput
-from notes.themes.naming import THEME_NAME_MAX, split_theme_names
+from notes.themes.naming import THEME_NAME_MAX, check_theme_name, split_theme_names
 
 BODY_MAX = 100_000
 HEADING_MAX = 200
@@ -113,13 +114,15 @@ class PointForm(forms.Form):
         return [name for name in self.cleaned_data["accept"] if len(name) <= THEME_NAME_MAX]
 
     def clean_themes(self) -> list[str]:
-        names = split_theme_names(self.cleaned_data["themes"])
+        names = split_theme_names(strip_control_characters(self.cleaned_data["themes"]))
+        errors = []
         for name in names:
-            if len(name) > THEME_NAME_MAX:
-                raise forms.ValidationError(
-                    f"Theme names can be at most {THEME_NAME_MAX} characters; "
-                    f"“{name[:40]}…” has {len(name)}."
-                )
+            try:
+                check_theme_name(name)
+            except forms.ValidationError as error:
+                errors += error.messages
+        if errors:
+            raise forms.ValidationError(errors)
         return names
 
     def clean(self) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from notes.models import Note, Theme, ThemeAlias
 from notes.record.services import changing_points
 from notes.themes.merging import add_theme, merge_themes, remove_theme
-from notes.themes.naming import themes_named
+from notes.themes.naming import check_theme_name, themes_named
 
 SIMILARITY = 0.4
 
@@ -43,7 +43,21 @@ class ThemeNameForm(forms.Form):
         label="Theme",
         max_length=100,
         help_text="An existing theme (any case) or a new one, which is created.",
+        validators=[check_theme_name],
     )
+
+
+class ThemeForm(forms.ModelForm):
+    """A theme's own page in the admin: its name follows the rules of names typed anywhere."""
+
+    class Meta:
+        model = Theme
+        fields = ["name", "slug", "description", "keywords"]
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        check_theme_name(name)
+        return name
 
 
 class ThemeChoiceForm(forms.Form):
@@ -117,6 +131,7 @@ class ThemeAdmin(admin.ModelAdmin):
     search_fields = ["name", "keywords", "description"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "description", "keywords"]
+    form = ThemeForm
     inlines = [ThemeAliasInline]
     actions = ["merge"]
 

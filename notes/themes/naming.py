@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from notes.models import Theme
 
 THEME_NAME_MAX = 100
+# Letters, digits, spaces, hyphens and common punctuation, starting with a
+# letter or digit: no markup, no brackets or symbols that read as code.
+_THEME_NAME = re.compile(r"[^\W_][\w\s\-'\u2019&.()/+:!?]*")
+ALLOWED_PUNCTUATION = "' \u2019 & . ( ) / + : ! ? -"
+
+
+def check_theme_name(name: str) -> None:
+    """ValidationError, saying why, for a name that cannot be a theme's."""
+    if len(name) > THEME_NAME_MAX:
+        raise ValidationError(
+            f"Theme names can be at most {THEME_NAME_MAX} characters; "
+            f"“{name[:40]}…” has {len(name)}."
+        )
+    if not _THEME_NAME.fullmatch(name):
+        raise ValidationError(
+            f"“{name}” cannot be a theme: use letters, digits, spaces and "
+            f"{ALLOWED_PUNCTUATION}, starting with a letter or digit."
+        )
+
+
+def same_theme_key(name: str) -> str:
+    """Names that differ only in case, hyphens or spacing name one theme:
+    "Systems-change" is "systems change".
+    """
+    return slugify(name)
 
 
 def split_theme_names(text: str) -> list[str]:
@@ -29,20 +57,40 @@ def themes_named(names: Iterable[str]) -> list[Theme]:
     Safe when two editors create the same new theme at once: the database's
     case-insensitive unique constraint decides, and the loser reuses the winner's.
     """
-    names = list(dict.fromkeys(name for name in names if name))
+    names = list(dict.fromkeys(" ".join(name.split()) for name in names if name.strip()))
     if not names:
         return []
     found = _existing(names)
+    created: dict[str, Theme] = {}  # by same_theme_key, for names typed twice
     for name in names:
         if name.lower() not in found:
-            found[name.lower()] = _create_theme(name)
-    return [found[name.lower()] for name in names]
+            key = same_theme_key(name)
+            theme = created.get(key) if key else None
+            found[name.lower()] = theme or _create_theme(name)
+            created[key] = found[name.lower()]
+    # Two names typed for one theme ("Systems change, systems-change") give it once.
+    return list(dict.fromkeys(found[name.lower()] for name in names))
 
 
 def _existing(names: list[str]) -> dict[str, Theme]:
+    """Existing themes by the lower-case names asked for, matched by name or by
+    ``same_theme_key`` (so "systems-change" finds "systems change").
+    """
     wanted = [name.lower() for name in names]
-    themes = Theme.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=wanted)
-    return {theme.name.lower(): theme for theme in themes}
+    keys = [same_theme_key(name) for name in names]
+    themes = list(
+        Theme.objects.annotate(lower_name=Lower("name")).filter(
+            Q(lower_name__in=wanted) | Q(slug__in=[key for key in keys if key])
+        )
+    )
+    by_name = {theme.name.lower(): theme for theme in themes}
+    by_key = {theme.slug: theme for theme in themes}
+    found: dict[str, Theme] = {}
+    for lower, key in zip(wanted, keys, strict=True):
+        theme = by_name.get(lower) or by_key.get(key)
+        if theme is not None:
+            found[lower] = theme
+    return found
 
 
 def _create_theme(name: str) -> Theme:

@@ -422,3 +422,22 @@ def test_history_offers_restore_only_where_it_changes_something(
     assert [(e.kind, e.restorable) for e in first_point] == [("changed", False), ("added", True)]
     untouched = [e for e in entries if e.is_note and e.record.id == points[1]["id"]]
     assert [(e.kind, e.restorable) for e in untouched] == [("added", False)]
+
+
+def test_the_editor_refuses_a_theme_name_with_markup_and_keeps_the_typing(
+    facilitator: Any, world: World
+) -> None:
+    data = editor_data([{"body": "Kept text.", "themes": "trust, <b>bold</b>"}])
+    response = facilitator.post(new_url(), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "cannot be a theme" in page and "Kept text." in page
+    assert not Theme.objects.filter(name__icontains="bold").exists()
+
+
+def test_a_hyphenated_name_reuses_the_theme_with_spaces(facilitator: Any, world: World) -> None:
+    Theme.objects.create(name="systems change")
+    data = editor_data([{"body": "Text.", "themes": "Systems-change"}])
+    assert facilitator.post(new_url(), data).status_code == 302
+    assert list(Note.objects.get(body="Text.").themes.names()) == ["systems change"]
+    assert Theme.objects.filter(name__icontains="systems").count() == 1

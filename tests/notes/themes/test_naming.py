@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.urls import reverse
 from cells.models import Cell, Meeting
 from notes.models import Theme
 from notes.themes import naming
-from notes.themes.naming import split_theme_names, themes_named
+from notes.themes.naming import check_theme_name, split_theme_names, themes_named
 from notes.themes.suggestions import suggest_themes
 from tests.personas import Library, World
 
@@ -181,3 +182,29 @@ def test_import_command_refuses_bad_arguments(tmp_path: Path, db: None) -> None:
     _write(tmp_path, "n.txt", NOTE.format(cell="x"))
     with pytest.raises(CommandError, match="No cell with the slug"):
         call_command("import_notes", str(tmp_path), "--cell", "nope")
+
+
+@pytest.mark.django_db
+def test_names_that_differ_in_hyphens_or_spacing_are_one_theme() -> None:
+    systems = Theme.objects.create(name="systems change")
+    assert themes_named(["Systems-change"]) == [systems]
+    assert themes_named(["systems  change", "SYSTEMS-CHANGE"]) == [systems]
+    assert Theme.objects.count() == 1
+    [new] = themes_named(["Place based", "place-based", "PLACE  BASED"])
+    assert new.name == "Place based" and Theme.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "name", ["<b>bold</b>", "a{b}", "-leading hyphen", "`code`", "x" * 101, "semi;colon", "#tag"]
+)
+def test_names_with_markup_or_symbols_are_refused(name: str) -> None:
+    with pytest.raises(ValidationError):
+        check_theme_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["systems change", "co-production", "NHS (England)", "Children's services", "A&E", "Ōtautahi"],
+)
+def test_ordinary_names_are_accepted(name: str) -> None:
+    check_theme_name(name)

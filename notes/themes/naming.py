@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Func, Q, Value
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
@@ -34,11 +34,20 @@ def check_theme_name(name: str) -> None:
         )
 
 
+_SEPARATORS = r"[\s_-]+"
+
+
 def same_theme_key(name: str) -> str:
     """Names that differ only in case, hyphens or spacing name one theme:
-    "Systems-change" is "systems change".
+    "Systems-change" is "systems change". (``_name_key`` is the same in SQL.)
     """
-    return slugify(name)
+    return re.sub(_SEPARATORS, " ", name.lower()).strip()
+
+
+def _name_key() -> Func:
+    return Func(
+        Lower("name"), Value(_SEPARATORS), Value(" "), Value("g"), function="regexp_replace"
+    )
 
 
 def split_theme_names(text: str) -> list[str]:
@@ -79,12 +88,12 @@ def _existing(names: list[str]) -> dict[str, Theme]:
     wanted = [name.lower() for name in names]
     keys = [same_theme_key(name) for name in names]
     themes = list(
-        Theme.objects.annotate(lower_name=Lower("name")).filter(
-            Q(lower_name__in=wanted) | Q(slug__in=[key for key in keys if key])
+        Theme.objects.annotate(lower_name=Lower("name"), key=_name_key()).filter(
+            Q(lower_name__in=wanted) | Q(key__in=keys)
         )
     )
     by_name = {theme.name.lower(): theme for theme in themes}
-    by_key = {theme.slug: theme for theme in themes}
+    by_key = {same_theme_key(theme.name): theme for theme in themes}
     found: dict[str, Theme] = {}
     for lower, key in zip(wanted, keys, strict=True):
         theme = by_name.get(lower) or by_key.get(key)

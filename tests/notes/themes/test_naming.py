@@ -69,8 +69,12 @@ def test_themes_named_reuses_any_case_and_creates_the_rest(db: None) -> None:
     themes = themes_named(["trust", "Co-production", "co production"])
     assert themes[0] == existing
     assert themes[1].slug == "co-production"
-    # Same slug, different name: a free slug is found instead of failing.
-    assert themes[2].name == "co production" and themes[2].slug == "co-production-2"
+    # The same name but for a hyphen is the same theme, given once.
+    assert len(themes) == 2
+    # A slug taken by a theme of another name: a free slug is found instead of failing.
+    Theme.objects.create(name="Place", slug="local")
+    [local] = themes_named(["Local"])
+    assert local.name == "Local" and local.slug == "local-2"
 
 
 def test_a_theme_created_by_someone_else_meanwhile_is_reused(

@@ -441,3 +441,27 @@ def test_a_hyphenated_name_reuses_the_theme_with_spaces(facilitator: Any, world:
     assert facilitator.post(new_url(), data).status_code == 302
     assert list(Note.objects.get(body="Text.").themes.names()) == ["systems change"]
     assert Theme.objects.filter(name__icontains="systems").count() == 1
+
+
+def _missing_descriptions(html: str) -> set[str]:
+    """Ids named by aria-describedby (or aria-labelledby) that no element has."""
+    import re
+
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    named = {
+        name
+        for value in re.findall(r'aria-(?:describedby|labelledby)="([^"]*)"', html)
+        for name in value.split()
+    }
+    return named - ids
+
+
+def test_hints_and_errors_are_tied_to_their_fields(facilitator: Any, world: World) -> None:
+    blank = facilitator.get(new_url()).content.decode()
+    assert 'aria-describedby="id_points-0-heading_helptext"' in blank
+    assert _missing_descriptions(blank) == set()
+    data = editor_data([{"body": "", "heading": "Only a heading"}], date="", title="")
+    invalid = facilitator.post(new_url(), data).content.decode()
+    assert 'aria-invalid="true"' in invalid
+    assert _missing_descriptions(invalid) == set()
+    assert 'id="id_date_error"' in invalid

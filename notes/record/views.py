@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,7 +37,8 @@ _POINT_FIELDS = ["id", "version", "heading", "body", "themes"]
 def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
     cell = get_editable_cell(request.user, slug)
     if not cell.is_active:
-        raise PermissionDenied("This cell is inactive and takes no new meetings.")
+        # Not "you are not a facilitator": say what is true, and what still works.
+        return render(request, "record/archived.html", {"cell": cell}, status=403)
     return _editor(request, cell, None)
 
 

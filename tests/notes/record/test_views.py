@@ -465,3 +465,27 @@ def test_hints_and_errors_are_tied_to_their_fields(facilitator: Any, world: Worl
     assert 'aria-invalid="true"' in invalid
     assert _missing_descriptions(invalid) == set()
     assert 'id="id_date_error"' in invalid
+
+
+def test_saving_a_published_meeting_says_readers_see_it_now(facilitator: Any, world: World) -> None:
+    meeting = world.meetings[("private", "published")]
+    data = editor_data(existing_points(meeting), version=meeting.version)
+    response = facilitator.post(edit_url(meeting), data, follow=True)
+    page = response.content.decode()
+    assert "Saved: readers see the new version now." in page
+    assert "Publish the meeting when it is ready" not in page
+
+
+def test_an_archived_cells_facilitator_is_told_it_is_archived(
+    facilitator: Any, world: World
+) -> None:
+    cell = world.cells["private"]
+    cell.is_active = False
+    cell.save()
+    response = facilitator.get(new_url())
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Private cell is archived" in page and "takes no new meetings" in page
+    assert "Only the cell's facilitators" not in page
+    meeting = world.meetings[("private", "published")]
+    assert facilitator.get(edit_url(meeting)).status_code == 200  # its meetings stay editable

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
 from betterway.markdown import render_markdown
@@ -56,18 +57,34 @@ def _editor(request: HttpRequest, cell: Cell, meeting: Meeting | None) -> HttpRe
     points = PointFormSet(request.POST, prefix=POINTS)
     paste = PasteForm(request.POST, request.FILES)
     action = request.POST.get("action", "save")
+    file_before_save = action in {"save", "publish"} and bool(request.FILES.get("upload"))
+    if file_before_save:
+        # A file chosen but not imported: import it rather than save without it.
+        action = "import"
     if action in {"save", "publish"}:
         return _save(request, cell, meeting, details, points, publish=action == "publish")
     # Not saving: show the page again with what was typed, changed as asked.
     typed_details = {name: details[name].value() for name in details.fields}
     typed_points = _typed_points(request, cell, points)
+    # Back to where the work is: the first new point, the preview or the errors.
+    notice, focus = "", ""
     if action in {"split", "import"}:
-        text = _pasted_text(paste)
-        if text is not None:
-            _merge_parsed(text, typed_details, typed_points)
+        text = _pasted_text(paste, action)
+        if text is None:
+            focus = "error-summary"
+        else:
+            added = _merge_parsed(text, typed_details, typed_points)
             paste = PasteForm()
+            notice = f"{added} point{pluralize(added)} added from the note: check them below."
+            if file_before_save:
+                notice = f"Nothing is saved yet: the file you chose came first. {notice}"
+            focus = f"{POINTS}-{len(typed_points) - added}-title"
     elif action == "add":
         typed_points.append({})
+        notice = f"Point {len(typed_points)} added at the end."
+        focus = f"{POINTS}-{len(typed_points) - 1}-title"
+    elif action == "preview":
+        focus = "preview"
     return _show(
         request,
         cell,
@@ -76,6 +93,8 @@ def _editor(request: HttpRequest, cell: Cell, meeting: Meeting | None) -> HttpRe
         typed_points,
         paste=paste,
         preview=action == "preview",
+        notice=notice,
+        focus=focus,
     )
 
 
@@ -216,11 +235,15 @@ def _conflict(
     return render(request, "record/conflict.html", context, status=409)
 
 
-def _pasted_text(paste: PasteForm) -> str | None:
+def _pasted_text(paste: PasteForm, action: str) -> str | None:
+    """The note to split: the file for "import", the pasted text for "split"."""
     if not paste.is_valid():
         return None
-    upload = paste.cleaned_data.get("upload")
-    if upload:
+    if action == "import":
+        upload = paste.cleaned_data.get("upload")
+        if not upload:
+            paste.add_error("upload", "Choose a .docx, .md or .txt file first, then import it.")
+            return None
         try:
             return read_note_file(upload.name, upload.read())
         except UnreadableNote as error:
@@ -233,8 +256,11 @@ def _pasted_text(paste: PasteForm) -> str | None:
     return text
 
 
-def _merge_parsed(text: str, details: dict[str, Any], points: list[dict[str, Any]]) -> None:
-    """Add the note's paragraphs as points; fill empty details from its header."""
+def _merge_parsed(text: str, details: dict[str, Any], points: list[dict[str, Any]]) -> int:
+    """Add the note's paragraphs as points; fill empty details from its header.
+
+    Returns how many points were added.
+    """
     parsed = parse_note(text)
     if parsed.date and not details.get("date"):
         details["date"] = parsed.date.isoformat()
@@ -245,6 +271,7 @@ def _merge_parsed(text: str, details: dict[str, Any], points: list[dict[str, Any
     # A blank point the page started with is replaced rather than kept.
     points[:] = [point for point in points if any(point.get(f) for f in _POINT_FIELDS[2:])]
     points.extend({"body": paragraph} for paragraph in parsed.points)
+    return len(parsed.points)
 
 
 def _typed_points(request: HttpRequest, cell: Cell, points: Any) -> list[dict[str, Any]]:
@@ -310,6 +337,8 @@ def _show(
     paste: PasteForm | None = None,
     preview: bool = False,
     status: int = 200,
+    notice: str = "",
+    focus: str = "",
 ) -> HttpResponse:
     """Render the editor from bound forms (with errors) or from typed values."""
     if not isinstance(details, MeetingDetailsForm):
@@ -330,6 +359,11 @@ def _show(
         "points": points,
         "paste": paste or PasteForm(),
         "preview": preview,
+        "notice": notice,
+        # Errors first; then where the request asked to go back to.
+        "focus": "error-summary" if status == 400 else focus,
+        # A page shown again from a post holds work not saved yet.
+        "unsaved": request.method == "POST",
         "panel_errors": any(bound.errors() for form in points.forms for bound in form.panels),
         "record_version": meeting.version if meeting else None,
     }

@@ -489,3 +489,30 @@ def test_an_archived_cells_facilitator_is_told_it_is_archived(
     assert "Only the cell's facilitators" not in page
     meeting = world.meetings[("private", "published")]
     assert facilitator.get(edit_url(meeting)).status_code == 200  # its meetings stay editable
+
+
+def _note_file(text: str = "First paragraph.\n\nSecond paragraph.") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("note.md", text.encode(), content_type="text/markdown")
+
+
+def test_a_chosen_file_is_imported_not_ignored_when_saving(facilitator: Any, world: World) -> None:
+    data = editor_data([{"body": ""}])
+    data["upload"] = _note_file()
+    response = facilitator.post(new_url(), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "First paragraph." in page and "Second paragraph." in page
+    assert not Meeting.objects.filter(title="Listening to residents").exists()
+
+
+def test_import_without_a_file_and_split_without_text_say_so(
+    facilitator: Any, world: World
+) -> None:
+    imported = facilitator.post(new_url(), editor_data([{"body": ""}], action="import"))
+    assert "Choose a .docx, .md or .txt file first" in imported.content.decode()
+    assert 'class="error-summary"' in imported.content.decode()
+    split = facilitator.post(new_url(), editor_data([{"body": ""}], action="split"))
+    assert "Paste the note here first" in split.content.decode()
+    assert 'class="error-summary"' in split.content.decode()

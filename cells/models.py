@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cells.access import AnyUser, reader_of
+from cells.access import AnyUser, is_insider, reader_of
 from cells.choices import MeetingStatus, Role, Visibility
 
 __all__ = [
@@ -145,6 +145,12 @@ class Meeting(models.Model):
     venue = models.CharField(
         max_length=200, blank=True, help_text="“Online”, or where the cell met."
     )
+    # Names are personal: outside the cell they show only when the facilitator says so.
+    show_attendees = models.BooleanField(
+        "show who attended to readers outside the cell",
+        default=False,
+        help_text="The cell's members always see who attended; other readers only if ticked.",
+    )
     status = models.CharField(
         max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
     )
@@ -204,6 +210,12 @@ class Meeting(models.Model):
         before = next((m for m in found if (m.date, m.pk) < (self.date, self.pk)), None)
         after = next((m for m in found if (m.date, m.pk) > (self.date, self.pk)), None)
         return before, after
+
+    def names_shown_to(self, user: AnyUser) -> bool:
+        """Whether ``user`` sees who attended: the cell's members and staff always,
+        other readers when the facilitator chose to show it.
+        """
+        return self.show_attendees or is_insider(user, self.cell_id)
 
     def guest_list(self) -> list[str]:
         return [name.strip() for name in self.guest_names.splitlines() if name.strip()]

@@ -68,5 +68,6 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "previous": previous,
         "next": following,
         "can_edit": reader_of(request.user).may_edit_cell(meeting.cell_id),
+        "show_names": meeting.names_shown_to(request.user),
     }
     return render(request, "cells/meeting_detail.html", context)

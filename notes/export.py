@@ -15,7 +15,8 @@ def meeting_markdown(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The meeting as one Markdown document, for keeping or sharing outside the site."""
     meetings = Meeting.objects.prefetch_related("notes__themes", "attendees")  # type: ignore[misc]  # taggit's manager has no type information
     meeting = get_visible_meeting(request.user, slug, pk, meetings)
-    text = render_to_string("notes/meeting.md", {"meeting": meeting}, request=request)
+    context = {"meeting": meeting, "show_names": meeting.names_shown_to(request.user)}
+    text = render_to_string("notes/meeting.md", context, request=request)
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     filename = f"{meeting.cell.slug}-{meeting.date:%Y-%m-%d}.md"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from betterway.text import strip_control_characters
-from cells.models import Cell, Meeting
+from cells.models import Cell, Meeting, Visibility
 from notes.record.files import ACCEPTED, MAX_UPLOAD_MB
 from notes.record.services import PointInput
 from notes.themes.naming import THEME_NAME_MAX, check_theme_name, split_theme_names
@@ -33,6 +33,7 @@ class MeetingDetailsForm(forms.ModelForm):
             "attendees",
             "guest_names",
             "venue",
+            "show_attendees",
         ]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -51,6 +52,10 @@ class MeetingDetailsForm(forms.ModelForm):
         introducer.queryset = members
         introducer.empty_label = "None, or not a member"
         self.fields["title"].widget.attrs["autocomplete"] = "off"
+        self.cell = cell
+        if self.instance.pk is None and not self.is_bound:
+            # Off for public cells (anyone on the internet); on for network cells.
+            self.initial.setdefault("show_attendees", cell.visibility == Visibility.NETWORK)
 
     def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]

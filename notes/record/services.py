@@ -33,7 +33,14 @@ from notes.themes.naming import split_theme_names, themes_named
 # ``meeting``: following mails the cell's followers from it.
 meeting_published = Signal()
 
-RESTORABLE_MEETING_FIELDS = ["date", "title", "introduced_by", "guest_names", "venue"]
+RESTORABLE_MEETING_FIELDS = [
+    "date",
+    "title",
+    "introduced_by",
+    "guest_names",
+    "venue",
+    "show_attendees",
+]
 
 
 @dataclass

@@ -306,6 +306,7 @@ def _initial_details(meeting: Meeting | None) -> dict[str, Any]:
         "introduced_by_user": meeting.introduced_by_user_id,
         "guest_names": meeting.guest_names,
         "venue": meeting.venue,
+        "show_attendees": meeting.show_attendees,
         "attendees": list(meeting.attendees.values_list("pk", flat=True)),
     }
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("themes/<slug:slug>/feed/", themes.theme_feed, name="theme_feed"),
     path("search/", search.search, name="search"),
     path("api/themes/", themes.theme_autocomplete, name="theme_autocomplete"),
+    path("api/theme-suggestions/", themes.theme_suggestions, name="theme_suggestions"),
     path(MEETING + "markdown/", export.meeting_markdown, name="meeting_markdown"),
     path("cells/<slug:slug>/meetings/new/", record.meeting_new, name="meeting_new"),
     path(MEETING + "edit/", record.meeting_edit, name="meeting_edit"),

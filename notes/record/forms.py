@@ -104,7 +104,6 @@ class PointForm(forms.Form):
             )
         ]
         self.suggestions: list[Any] = []
-        self.preview: str | None = None
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()

@@ -11,13 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
-from betterway.markdown import render_markdown
 from cells.access import get_editable_cell, get_editable_meeting
 from cells.models import Cell, Meeting, MeetingStatus
 from notes.models import Note
@@ -25,11 +26,14 @@ from notes.record.files import UnreadableNote, read_note_file
 from notes.record.forms import MeetingDetailsForm, PasteForm, PointFormSet, VersionForm
 from notes.record.panels import BoundPanel, panels
 from notes.record.parsing import parse_note
+from notes.record.preview import preview_record, readers_of
 from notes.record.services import PointInput, StaleRecord, create_meeting, save_record, set_status
 from notes.themes.naming import split_theme_names
 from notes.themes.suggestions import suggest_themes
 
 POINTS = "points"
+# How alike (pg_trgm) two topics on one day must be to ask "is this the same meeting?".
+LIKE_TOPIC = 0.4
 _POINT_FIELDS = ["id", "version", "heading", "body", "themes"]
 
 
@@ -123,6 +127,11 @@ def _save(
     ]
     if not valid or not all(panels_valid):
         return _show(request, cell, meeting, details=details, points=points, status=400)
+    duplicate = _unconfirmed_duplicate(request, cell, meeting, details)
+    if duplicate is not None:
+        return _show(
+            request, cell, meeting, details=details, points=points, status=400, duplicate=duplicate
+        )
     status = MeetingStatus.PUBLISHED if publish else None
     try:
         with transaction.atomic():
@@ -131,7 +140,7 @@ def _save(
     except StaleRecord as conflict:
         return _conflict(request, conflict.meeting, details, inputs, points)
     if publish:
-        messages.success(request, "Published: the meeting is now visible to its readers.")
+        messages.success(request, f"Published: {readers_of(cell)} can read it now.")
     elif meeting.is_published:
         messages.success(request, "Saved: readers see the new version now.")
     else:
@@ -168,6 +177,29 @@ def _write(
         attendees=attendees,
         status=status,
     )
+
+
+def _unconfirmed_duplicate(
+    request: HttpRequest, cell: Cell, meeting: Meeting | None, details: MeetingDetailsForm
+) -> Meeting | None:
+    """Another meeting of the cell on the same day with a like topic, unless the
+    facilitator already confirmed that this one is different.
+    """
+    date, title = details.cleaned_data["date"], details.cleaned_data["title"]
+    if meeting is not None and meeting.date == date:
+        return None  # an edit that keeps its date: it was checked when saved
+    same_day = Meeting.objects.filter(cell=cell, date=date)
+    if meeting is not None:
+        same_day = same_day.exclude(pk=meeting.pk)
+    alike = (
+        same_day.annotate(likeness=TrigramSimilarity("title", title))
+        .filter(Q(likeness__gte=LIKE_TOPIC) | Q(title__iexact=title))
+        .order_by("-likeness")
+        .first()
+    )
+    if alike is None or request.POST.get("confirm_duplicate") == str(alike.pk):
+        return None
+    return alike
 
 
 def _bind_panels(
@@ -340,6 +372,7 @@ def _show(
     status: int = 200,
     notice: str = "",
     focus: str = "",
+    duplicate: Meeting | None = None,
 ) -> HttpResponse:
     """Render the editor from bound forms (with errors) or from typed values."""
     if not isinstance(details, MeetingDetailsForm):
@@ -352,14 +385,21 @@ def _show(
         _bind_panels(request, cell, points, initial=typed_panels)
     else:
         _bind_panels(request, cell, points, data=request.POST)
-    _add_suggestions(request, points, preview=preview)
+    _add_suggestions(request, points)
+    _prepare_cards(points)
+    record = None
+    if preview:
+        typed = {name: details[name].value() for name in details.fields}
+        record = preview_record(cell, meeting, typed, points.forms)
     context = {
         "cell": cell,
         "meeting": meeting,
         "details": details,
         "points": points,
         "paste": paste or PasteForm(),
-        "preview": preview,
+        "preview": record,
+        "duplicate": duplicate,
+        "audience": readers_of(cell),
         "notice": notice,
         # Errors first; then where the request asked to go back to.
         "focus": "error-summary" if status == 400 else focus,
@@ -371,8 +411,19 @@ def _show(
     return render(request, "record/editor.html", context, status=status)
 
 
-def _add_suggestions(request: HttpRequest, points: Any, *, preview: bool) -> None:
-    """Suggested themes (with the words that matched) and previews for each point."""
+def _prepare_cards(points: Any) -> None:
+    """What each point's card shows folded, and whether it starts open: when it
+    has an error, is empty, or is the only point.
+    """
+    only = len(points.forms) == 1
+    for form in points.forms:
+        form.theme_list = split_theme_names(str(form["themes"].value() or ""))
+        has_errors = bool(form.is_bound and form.errors) or any(b.errors() for b in form.panels)
+        form.is_open = has_errors or only or not str(form["body"].value() or "").strip()
+
+
+def _add_suggestions(request: HttpRequest, points: Any) -> None:
+    """Suggested themes (with the words that matched) for each point."""
     texts = [
         f"{form['heading'].value() or ''}\n{form['body'].value() or ''}" for form in points.forms
     ]
@@ -383,8 +434,6 @@ def _add_suggestions(request: HttpRequest, points: Any, *, preview: bool) -> Non
         form.fields["accept"].choices = [(s.theme.name, s.theme.name) for s in form.suggestions]
         for bound in form.panels:
             bound.suggest(text)
-        if preview:
-            form.preview = render_markdown(form["body"].value() or "")
 
 
 @login_required
@@ -400,7 +449,7 @@ def meeting_status(request: HttpRequest, slug: str, pk: int, status: str) -> Htt
         messages.error(request, "The meeting changed since you opened it; check it and try again.")
         return redirect(meeting)
     if status == MeetingStatus.PUBLISHED:
-        messages.success(request, "Published: the meeting is now visible to its readers.")
+        messages.success(request, f"Published: {readers_of(meeting.cell)} can read it now.")
     else:
         messages.success(request, "Back to draft: only facilitators and staff can see it now.")
     return redirect(meeting)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.search import TrigramSimilarity
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
@@ -16,9 +18,10 @@ from django.db.models import (
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from betterway.pagination import CountedPaginator
+from betterway.text import strip_control_characters
 from notes.models import Note, Theme
 from notes.themes.chart import month_chart
 from notes.themes.feeds import ThemeFeed
@@ -30,7 +33,7 @@ from notes.themes.stats import (
     related_themes,
     theme_counts,
 )
-from notes.themes.suggestions import suggestable_themes
+from notes.themes.suggestions import suggest_themes, suggestable_themes
 
 THEMES_PER_PAGE = 60
 
@@ -39,6 +42,10 @@ POINTS_PER_PAGE = 20
 
 
 AUTOCOMPLETE_SIZE = 10
+# How alike (pg_trgm similarity) a theme's name must be to be offered instead of a new one.
+SIMILAR_NAME = 0.3
+# Suggestions read this much of a point's text: its start says what it is about.
+SUGGESTED_TEXT_MAX = 20_000
 
 
 THEME_SORTS = {"name": "by name", "count": "most discussed first"}
@@ -113,12 +120,12 @@ def theme_autocomplete(request: HttpRequest) -> JsonResponse:
     """
     if not request.user.is_authenticated:
         return JsonResponse({"error": "Log in to use theme suggestions."}, status=403)
-    typed = request.GET.get("q", "").strip()[:100]
+    typed = strip_control_characters(request.GET.get("q", "")).strip()[:100]
     if not typed:
-        return JsonResponse({"themes": []})
+        return JsonResponse({"themes": [], "similar": []})
+    offered = Theme.objects.filter(pk__in=suggestable_themes(request.user).values("pk"))
     themes = (
-        Theme.objects.filter(pk__in=suggestable_themes(request.user).values("pk"))
-        .filter(name__icontains=typed)
+        offered.filter(name__icontains=typed)
         .annotate(
             uses=Count("tagged_notes"),
             exact=Case(
@@ -129,8 +136,30 @@ def theme_autocomplete(request: HttpRequest) -> JsonResponse:
         )
         .order_by("exact", "-uses", Lower("name"))[:AUTOCOMPLETE_SIZE]
     )
+    found = list(themes)
+    similar: list[str] = []
+    if not any(theme.name.lower() == typed.lower() for theme in found):
+        # For "Create a new theme “x”? Did you mean …": names that look alike.
+        alike = offered.annotate(similarity=TrigramSimilarity("name", typed)).filter(
+            similarity__gte=SIMILAR_NAME
+        )
+        similar = [theme.name for theme in alike.order_by("-similarity", "name")[:3]]
     return JsonResponse(
-        {"themes": [{"name": t.name, "slug": t.slug, "uses": t.uses} for t in themes]}
+        {
+            "themes": [{"name": t.name, "slug": t.slug, "uses": t.uses} for t in found],
+            "similar": similar,
+        }
+    )
+
+
+@login_required
+@require_POST
+def theme_suggestions(request: HttpRequest) -> JsonResponse:
+    """Themes suggested by a point's text as it is typed, with the words that matched."""
+    text = strip_control_characters(request.POST.get("text", ""))[:SUGGESTED_TEXT_MAX]
+    [found] = suggest_themes(request.user, [text])
+    return JsonResponse(
+        {"suggestions": [{"name": s.theme.name, "reason": s.reason} for s in found]}
     )
 
 

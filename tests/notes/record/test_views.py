@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cells.models import Meeting, MeetingStatus
+from cells.models import Meeting, MeetingStatus, Membership
 from notes.models import Note, Theme
 from tests.personas import (
     PERSONAS,
@@ -223,7 +223,8 @@ def test_accepting_a_suggestion_without_javascript_adds_the_theme(
 def test_preview_renders_markdown_safely_and_saves_nothing(facilitator: Any, world: World) -> None:
     body = "**Bold** <script>alert(1)</script> [x](javascript:alert(1))"
     response = facilitator.post(new_url(), editor_data([{"body": body}], action="preview"))
-    preview = str(response.context["points"].forms[0].preview)
+    page = response.content.decode()
+    preview = page.split('id="preview"', 1)[1].split("</section>", 1)[0]
     assert "<strong>Bold</strong>" in preview
     # The script is text; the javascript: link is no link (its text may stay).
     assert "<script>" not in preview and 'href="javascript' not in preview
@@ -516,3 +517,40 @@ def test_import_without_a_file_and_split_without_text_say_so(
     split = facilitator.post(new_url(), editor_data([{"body": ""}], action="split"))
     assert "Paste the note here first" in split.content.decode()
     assert 'class="error-summary"' in split.content.decode()
+
+
+def test_preview_shows_the_meeting_as_published_and_who_will_read_it(
+    facilitator: Any, world: World
+) -> None:
+    Membership.objects.create(user=world.users["outsider"], cell=world.cells["private"])
+    data = editor_data(
+        [{"heading": "Doors", "body": "Knocking on *doors*.", "themes": "leadership, door work"}],
+        action="preview",
+        guest_names="Gita Guest",
+    )
+    response = facilitator.post(new_url(), data)
+    preview = response.content.decode().split('id="preview"', 1)[1].split('class="editor__jump"')[0]
+    assert "Listening to residents" in preview  # the meeting header
+    assert "3 March 2019" in preview and "Dana Whitfield" in preview and "Online" in preview
+    assert "1. Doors" in preview and "<em>doors</em>" in preview
+    assert "leadership" in preview and "door work" in preview
+    assert "Private to Private cell" in preview and "Draft" in preview
+    assert "the 3 members of Private cell can read it" in preview
+    assert not Theme.objects.filter(name="door work").exists()  # nothing created
+
+
+def test_saving_a_second_meeting_on_the_same_day_asks_first(facilitator: Any, world: World) -> None:
+    first = editor_data([{"body": "One."}], title="Listening to residents")
+    assert facilitator.post(new_url(), first).status_code == 302
+    original = Meeting.objects.get(title="Listening to residents")
+    again = editor_data([{"body": "Two."}], title="Listening to the residents")
+    response = facilitator.post(new_url(), again)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "already has a meeting on 3 March 2019" in page
+    assert original.get_absolute_url() in page
+    assert Meeting.objects.filter(cell=world.cells["private"], date="2019-03-03").count() == 1
+    confirmed = facilitator.post(new_url(), {**again, "confirm_duplicate": str(original.pk)})
+    assert confirmed.status_code == 302
+    other_topic = editor_data([{"body": "Three."}], title="Budgets and prevention")
+    assert facilitator.post(new_url(), other_topic).status_code == 302  # a different topic

@@ -338,9 +338,9 @@ def test_a_refused_save_shows_the_actions_and_proposal_that_were_typed(
         meeting,
         world.users["staff"],
         version=meeting.version,
-        details={},
+        details={"title": "Their own topic"},
         points=[_input(point) for point in existing_points(meeting)],
-    )  # someone else saves first
+    )  # someone else saves first, changing the topic this page changes too
     client.force_login(world.users["facilitator"])
     data = with_panel(
         stale,

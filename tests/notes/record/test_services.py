@@ -135,7 +135,7 @@ def test_admin_action_then_a_stale_editor_save_is_refused(
     assert Note.history.filter(meeting_id=meeting.pk, theme_names__contains="housing").count() == 2
 
 
-def test_admin_publish_action_then_a_stale_editor_save_is_refused(
+def test_admin_publish_action_then_an_older_editor_save_merges_and_stays_published(
     client: Any, admin: Any, world: World
 ) -> None:
     meeting = world.meetings[("private", "draft")]
@@ -148,11 +148,12 @@ def test_admin_publish_action_then_a_stale_editor_save_is_refused(
     meeting.refresh_from_db()
     assert meeting.is_published
     response = client.post(
-        edit_url(meeting), editor_data(mine, version=opened_version, title="Stale title")
+        edit_url(meeting), editor_data(mine, version=opened_version, title="Older page's title")
     )
-    assert response.status_code == 409
+    # Different fields: the editor's title and the admin's publication are both kept.
+    assert response.status_code == 302
     meeting.refresh_from_db()
-    assert meeting.title != "Stale title" and meeting.is_published
+    assert meeting.title == "Older page's title" and meeting.is_published
 
 
 def test_admin_edit_of_one_point_bumps_its_meeting(admin: Any, world: World) -> None:

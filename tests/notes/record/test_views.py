@@ -343,16 +343,20 @@ def test_a_stale_edit_is_refused_and_shows_both_texts(facilitator: Any, world: W
     assert meeting.notes.get(position=1).body == "Their words."
 
 
-def test_an_edit_from_before_an_admin_change_to_a_point_is_refused(
+def test_an_edit_from_before_a_change_to_the_same_point_shows_the_clash(
     facilitator: Any, world: World
 ) -> None:
     meeting = world.meetings[("private", "draft")]
     points = existing_points(meeting)
-    Note.objects.filter(pk=points[0]["id"]).update(version=points[0]["version"] + 1)
+    note = Note.objects.get(pk=points[0]["id"])
+    note.body, note.version = "Changed in the admin.", note.version + 1
+    note.save()  # with its history entry, as the admin's write path does
+    points[0]["body"] = "Changed in the editor."
     response = facilitator.post(
         edit_url(meeting), editor_data(points, version=meeting.version, title=meeting.title)
     )
     assert response.status_code == 409
+    assert "Changed in the admin." in response.text and "Changed in the editor." in response.text
 
 
 def test_history_shows_differences_and_restores_a_version(facilitator: Any, world: World) -> None:

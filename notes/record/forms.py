@@ -85,7 +85,8 @@ class PointForm(forms.Form):
     )
     themes = forms.CharField(
         required=False,
-        help_text="Comma-separated, e.g. “leadership, systems change”. New themes are created.",
+        help_text="Separate themes with commas (or press Enter after each), e.g. “leadership, "
+        "systems change”. A new theme is created when you confirm it.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-theme-input": ""}),
     )
     accept = forms.MultipleChoiceField(

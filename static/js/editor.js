@@ -3,46 +3,37 @@
   "use strict";
   var form = document.querySelector("[data-editor]");
   if (!form) return;
-  var options = document.getElementById("theme-options");
-  var changed = false;
-
-  // Warn before leaving with unsaved typing.
+  // Work not saved yet: typed here, or brought back by Split, Import, Preview
+  // or Add (the page then starts with it), or an error page.
+  var changed = form.hasAttribute("data-unsaved");
   form.addEventListener("input", function () { changed = true; });
+  form.addEventListener("change", function () { changed = true; });
   form.addEventListener("submit", function () { changed = false; });
   window.addEventListener("beforeunload", function (event) {
     if (changed) { event.preventDefault(); event.returnValue = ""; }
   });
 
-  function parts(value) {
-    return value.split(",").map(function (p) { return p.trim(); }).filter(Boolean);
+  // Back where the work is: the first new point, the preview or the errors.
+  var target = form.getAttribute("data-focus") && document.getElementById(form.getAttribute("data-focus"));
+  function goBack() {
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "start" });
+  }
+  if (target) {
+    if (!target.matches("summary, a, button, input, textarea, select")) target.setAttribute("tabindex", "-1");
+    goBack();
+    // Again once loaded: the browser's own jump to the address's #fragment comes last.
+    window.addEventListener("load", function () { setTimeout(goBack, 0); });
   }
 
-  // Theme autocomplete: offer "earlier, themes, <match>" for the last theme typed.
-  var timer = null;
-  function complete(input) {
-    var all = input.value.split(",");
-    var typed = all.pop().trim();
-    var before = all.map(function (p) { return p.trim(); }).filter(Boolean);
-    if (typed.length < 2) { options.replaceChildren(); return; }
-    fetch("/api/themes/?q=" + encodeURIComponent(typed), { credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.json() : { themes: [] }; })
-      .then(function (data) {
-        options.replaceChildren.apply(options, data.themes.map(function (theme) {
-          var option = document.createElement("option");
-          option.value = before.concat([theme.name]).join(", ");
-          option.label = theme.name + " (" + theme.uses + ")";
-          return option;
-        }));
-      })
-      .catch(function () { options.replaceChildren(); });
-  }
-  form.querySelectorAll("[data-theme-input]").forEach(function (input) {
-    input.setAttribute("list", "theme-options");
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () { complete(input); }, 150);
+  // Text boxes grow with their text (where CSS field-sizing is not supported).
+  if (!CSS.supports("field-sizing", "content")) {
+    form.querySelectorAll("textarea").forEach(function (box) {
+      function grow() { box.style.height = "auto"; box.style.height = box.scrollHeight + 4 + "px"; }
+      box.addEventListener("input", grow);
+      grow();
     });
-  });
+  }
 
   // "Comes back to an earlier proposal": offer the proposals whose number or
   // summary match what is typed ("#12 A shared guide …"; the server reads the number).
@@ -95,56 +86,59 @@
     update();
   });
 
-  // Move buttons reorder points in place; the position numbers follow, and
-  // they are what the server reads.
+  // Move buttons reorder points in place. Numbers, titles, button names and
+  // the jump list follow; the position numbers are what the server reads.
   var list = form.querySelector("#points");
+  var jumpList = form.querySelector(".editor__jump-list");
   function renumber() {
-    list.querySelectorAll(".point-editor").forEach(function (point, index) {
-      var order = point.querySelector('input[name$="-ORDER"]');
+    var cards = list.querySelectorAll("[data-point]");
+    cards.forEach(function (card, index) {
+      var label = "Point " + (index + 1);
+      var order = card.querySelector('input[name$="-ORDER"]');
       if (order) order.value = index + 1;
+      var number = card.querySelector("[data-point-number]");
+      if (number) number.textContent = label;
+      var up = card.querySelector("[data-move=up]");
+      var down = card.querySelector("[data-move=down]");
+      if (up) up.setAttribute("aria-label", "Move " + label + " up");
+      if (down) down.setAttribute("aria-label", "Move " + label + " down");
     });
+    if (jumpList) {
+      jumpList.querySelectorAll("a").forEach(function (link, index) {
+        var card = cards[index];
+        link.textContent = index + 1;
+        link.href = "#" + card.querySelector("summary").id;
+      });
+    }
   }
-  function moveButton(label, direction) {
+  function moveButton(text, direction) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button button--secondary button--small";
-    button.textContent = label;
+    button.textContent = text;
+    button.setAttribute("data-move", direction < 0 ? "up" : "down");
     button.addEventListener("click", function () {
-      var point = button.closest(".point-editor");
-      var other = direction < 0 ? point.previousElementSibling : point.nextElementSibling;
-      if (!other || !other.classList.contains("point-editor")) return;
-      if (direction < 0) list.insertBefore(point, other);
-      else list.insertBefore(other, point);
+      var card = button.closest("[data-point]");
+      var other = direction < 0 ? card.previousElementSibling : card.nextElementSibling;
+      if (!other || !other.hasAttribute("data-point")) return;
+      if (direction < 0) list.insertBefore(card, other);
+      else list.insertBefore(other, card);
       renumber();
       changed = true;
       button.focus();
+      var name = card.querySelector("[data-point-number]").textContent;
+      status.textContent = "Moved: now " + name + ".";
     });
     return button;
   }
+  var status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  form.append(status);
   if (list) {
-    list.querySelectorAll(".point-editor").forEach(function (point) {
-      var controls = point.querySelector(".point-editor__controls");
-      var title = point.querySelector(".point-editor__title").textContent;
-      var up = moveButton("Move up", -1);
-      var down = moveButton("Move down", 1);
-      up.setAttribute("aria-label", "Move " + title + " up");
-      down.setAttribute("aria-label", "Move " + title + " down");
-      controls.append(up, down);
+    list.querySelectorAll("[data-point]").forEach(function (card) {
+      card.querySelector(".point-editor__controls").append(moveButton("Move up", -1), moveButton("Move down", 1));
     });
+    renumber();
   }
-
-  // Ticking a suggestion adds the theme to the point's themes at once.
-  form.querySelectorAll("[data-suggestions-for]").forEach(function (group) {
-    var input = document.getElementById(group.getAttribute("data-suggestions-for"));
-    group.addEventListener("change", function (event) {
-      var box = event.target;
-      if (!input || box.type !== "checkbox") return;
-      var names = parts(input.value);
-      var lower = names.map(function (n) { return n.toLowerCase(); });
-      var index = lower.indexOf(box.value.toLowerCase());
-      if (box.checked && index === -1) names.push(box.value);
-      if (!box.checked && index !== -1) names.splice(index, 1);
-      input.value = names.join(", ");
-    });
-  });
 })();

@@ -88,13 +88,18 @@
       this.suggestions.addEventListener("change", function (event) {
         var box = event.target;
         if (box.type !== "checkbox") return;
-        if (box.checked) self.add(box.value); else self.remove(box.value);
+        if (box.checked) self.add(box.value, true); else self.remove(box.value);
       });
     }
-    form.addEventListener("submit", function () {
-      // What is typed but not yet accepted is not lost.
-      var typed = self.entry.value.trim();
-      if (typed && NAME.test(typed)) self.add(typed);
+    form.addEventListener("submit", function (event) {
+      // A name typed but not accepted is neither lost nor made a theme unasked:
+      // the page stays, and asks.
+      if (!self.entry.value.trim() || event.defaultPrevented) return;
+      event.preventDefault();
+      form.dispatchEvent(new Event("input", { bubbles: true }));  // still unsaved
+      self.entry.closest("[data-point]").open = true;
+      self.entry.focus();
+      self.accept(self.entry.value);
     });
   }
 
@@ -106,12 +111,15 @@
     form.dispatchEvent(new Event("input", { bubbles: true }));  // unsaved work
   };
 
-  TagInput.prototype.add = function (name) {
+  // A theme from the entry (which is then cleared) or from a suggestion ticked.
+  TagInput.prototype.add = function (name, fromSuggestion) {
     var names = this.names();
     if (!names.some(function (known) { return key(known) === key(name); })) names.push(name);
     this.set(names);
-    this.entry.value = "";
-    this.prompt.hidden = true;
+    if (!fromSuggestion) {
+      this.entry.value = "";
+      this.prompt.hidden = true;
+    }
     this.say("Theme “" + name + "” added.");
   };
 

@@ -47,7 +47,12 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
         membership.user_id == request.user.pk for membership in memberships
     )
     can_edit = reader_of(request.user).may_edit_cell(cell.pk)
+    # The facilitator's unfinished work first; the list below still has every meeting.
+    drafts = (
+        list(meetings.filter(status=MeetingStatus.DRAFT)[:MEETINGS_PER_PAGE]) if can_edit else []
+    )
     context = {
+        "drafts": drafts,
         "cell": cell,
         "page": page,
         "can_edit": can_edit,

@@ -79,3 +79,17 @@ def test_new_meetings_show_names_by_default_only_in_network_cells(
     assert " checked" in box(network)
     private = client.get(reverse("notes:meeting_new", args=["private-cell"])).content.decode()
     assert 'name="show_attendees"' not in private  # members only read it anyway
+
+
+def test_a_facilitator_sees_the_cells_drafts_first(
+    world: World, login: Callable[[str], Any]
+) -> None:
+    cell_url = world.cells[Visibility.PRIVATE].get_absolute_url()
+    draft = world.meetings[(Visibility.PRIVATE, MeetingStatus.DRAFT)]
+    page = login("facilitator").get(cell_url).content.decode()
+    assert "Drafts to finish" in page
+    assert (
+        page.index(draft.title) < page.index("Most discussed themes") or "Drafts to finish" in page
+    )
+    member = login("member").get(cell_url).content.decode()
+    assert "Drafts to finish" not in member and draft.title not in member

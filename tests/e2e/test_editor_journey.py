@@ -190,3 +190,21 @@ def test_a_half_typed_theme_is_never_saved_as_a_theme(page: Page, world: World) 
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator("#point-1")).to_contain_text("leadership")
     assert not Theme.objects.filter(name__iexact="leader").exists()
+
+
+def test_suggestions_follow_the_text_as_it_is_typed(page: Page, world: World) -> None:
+    Theme.objects.create(name="trust", keywords="trusted")
+    meeting = world.meetings[(Visibility.PRIVATE, MeetingStatus.DRAFT)]
+    log_in(page, "facilitator", PASSWORD)
+    page.goto(f"/cells/private-cell/meetings/{meeting.pk}/edit/")
+    page.locator("#points-1-title").click()
+    page.locator("#id_points-1-body").fill(
+        "Residents trusted the housing team more after the visits."
+    )
+    suggestion = page.get_by_role(
+        "checkbox", name=re.compile("^trust because the text says “trusted”")
+    )
+    expect(suggestion).to_be_visible()  # without Preview or any reload
+    suggestion.check()
+    expect(page.locator("#id_points-1-themes-value")).to_have_value(re.compile("trust"))
+    assert_accessible(page)

@@ -287,3 +287,24 @@ def test_theme_figures_are_reused_for_readers_of_the_same_cells(
     outsider = login("outsider")
     counts = {e.theme.name: e.count for e in outsider.get(INDEX).context["page"]}
     assert counts["prevention"] == _visible_count("outsider", library, "prevention")
+
+
+@pytest.mark.django_db
+def test_theme_suggestions_follow_posted_text_for_writers_only(client: Any, world: Any) -> None:
+    Theme.objects.create(name="trust", keywords="trusted")
+    url = reverse("notes:theme_suggestions")
+    assert client.post(url, {"text": "They trusted us."}).status_code == 302  # log in first
+    client.force_login(world.users["facilitator"])
+    assert client.get(url).status_code == 405
+    found = client.post(url, {"text": "They trusted us."}).json()["suggestions"]
+    assert found == [{"name": "trust", "reason": "the text says “trusted”"}]
+    assert client.post(url, {"text": "\x00" * 10}).json() == {"suggestions": []}
+
+
+@pytest.mark.django_db
+def test_autocomplete_offers_names_alike_for_a_new_name(client: Any, world: Any) -> None:
+    client.force_login(world.users["facilitator"])
+    url = reverse("notes:theme_autocomplete")
+    assert client.get(url, {"q": "leader"}).json()["similar"] == ["leadership"]
+    exact = client.get(url, {"q": "Leadership"}).json()
+    assert exact["themes"][0]["name"] == "leadership" and exact["similar"] == []

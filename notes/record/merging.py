@@ -10,8 +10,11 @@ facilitator to decide.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from django.contrib.auth import get_user_model
 
 from cells.models import Meeting
 from notes.models import Note, format_theme_names
@@ -114,8 +117,39 @@ def merge_record(
         merged.clashes.append(
             Clash("Attended", "attendees", sorted(attendees), theirs_attendees, was_attendees)
         )
+    merged.detail_rows.append(("Attended", sorted(attendees), theirs_attendees))
+    merged.detail_rows = _readable(merged.detail_rows)
     _merge_points(meeting, points, deleted, merged, resolved)
     return merged
+
+
+def _readable(rows: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
+    """The side-by-side rows in words: people by name, yes or no, dates in full."""
+    people_ids: set[int] = set()
+    for label, mine, theirs in rows:
+        if label in {DETAIL_LABELS["introduced_by_user"], DETAIL_LABELS["attendees"]}:
+            for value in (mine, theirs):
+                people_ids.update(value if isinstance(value, list) else [value] if value else [])
+    names = {
+        user.pk: user.get_display_name()
+        for user in get_user_model().objects.filter(pk__in=people_ids)
+    }
+
+    def words(value: Any) -> Any:
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, datetime.date):
+            return f"{value.day} {value:%B %Y}"
+        return value
+
+    readable = []
+    for label, mine, theirs in rows:
+        if label == DETAIL_LABELS["attendees"]:
+            mine, theirs = (", ".join(names.get(pk, "?") for pk in side) for side in (mine, theirs))
+        elif label == DETAIL_LABELS["introduced_by_user"]:
+            mine, theirs = names.get(mine, ""), names.get(theirs, "")
+        readable.append((label, words(mine), words(theirs)))
+    return readable
 
 
 def _merge_points(

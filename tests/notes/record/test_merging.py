@@ -41,6 +41,7 @@ def _details(meeting: Meeting) -> dict[str, Any]:
 def _someone_else_saves(meeting: Meeting, world: World, **changes: Any) -> None:
     """Another editor saves: ``changes`` of details, or ``points`` as PointInputs."""
     meeting.refresh_from_db()
+    attendees = changes.pop("attendees", list(meeting.attendees.all()))
     points = changes.pop("points", None) or [
         PointInput(note.heading, note.body, list(note.themes.names()), note.pk, note.version)
         for note in meeting.notes.order_by("position")
@@ -51,7 +52,7 @@ def _someone_else_saves(meeting: Meeting, world: World, **changes: Any) -> None:
         version=meeting.version,
         details={**_details(meeting), **changes},
         points=points,
-        attendees=changes.pop("attendees", list(meeting.attendees.all())),
+        attendees=attendees,
     )
 
 
@@ -179,3 +180,30 @@ def _choices(page: str) -> dict[str, Any]:
         data[name] = unescape(text)
     data["action"] = "save"
     return data
+
+
+def test_the_clash_page_shows_every_detail_in_words(editor: Client, world: World) -> None:
+    meeting = _meeting(world)
+    meeting.attendees.set([world.users["member"]])
+    mine = _opened(meeting, **_same_details(meeting))
+    mine["attendees"] = [world.users["member"].pk]
+    _someone_else_saves(meeting, world, title="Their topic", attendees=[world.users["facilitator"]])
+    mine["title"] = "My topic"
+    page = editor.post(edit_url(meeting), mine).content.decode()
+    side_by_side = page.split("Everything, side by side", 1)[1]
+    assert "<dt>Attended</dt><dd>Member</dd>" in side_by_side
+    assert "<dt>Attended</dt><dd>Facilitator</dd>" in side_by_side
+    assert "<dt>Date</dt><dd>29 November 2017</dd>" in side_by_side
+
+
+def test_attendees_changed_by_someone_else_are_kept_when_mine_are_untouched(
+    editor: Client, world: World
+) -> None:
+    meeting = _meeting(world)
+    mine = _opened(meeting, **_same_details(meeting))
+    _someone_else_saves(meeting, world, attendees=[world.users["member"]])
+    mine["venue"] = "A new room"
+    assert editor.post(edit_url(meeting), mine).status_code == 302
+    meeting.refresh_from_db()
+    assert list(meeting.attendees.all()) == [world.users["member"]]
+    assert meeting.venue == "A new room"

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from betterway.dev import demo_network as network
-from cells.models import Cell, Meeting, MeetingStatus, Membership, Role
+from cells.models import Cell, Meeting, MeetingStatus, Membership, Role, Visibility
 from notes.actions.models import Action, Proposal
 from notes.actions.services import (
     ActionInput,
@@ -132,6 +132,8 @@ class Command(BaseCommand):
                 "introduced_by_user": people.get(spec["introducer"] or ""),
                 "guest_names": "\n".join(spec["guests"]),
                 "venue": spec["venue"],
+                # As the editor's default: names shown outside network cells, not public ones.
+                "show_attendees": cell.visibility == Visibility.NETWORK,
             }
             points = [
                 PointInput(heading=heading, body=body, themes=theme_names)

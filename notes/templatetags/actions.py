@@ -45,15 +45,17 @@ def point_extras(
     """What was agreed under one point (``note`` None: under points since deleted)."""
     key = note.pk if note is not None else None
     request = context["request"]
+    anchor = note.anchor if note is not None else "actions-of-deleted-points"
     return {
         "user": request.user,
         "note": note,
-        "anchor": note.anchor if note is not None else "deleted-points",
+        "anchor": anchor,
         "actions": extras["actions"].get(key, []),
         "proposals": extras["proposals"].get(key, []),
         "again": extras["rediscussions"].get(key) if key is not None else None,
         "insider": extras["insider"],
-        "next": request.get_full_path(),
+        # Marking an action done comes back to its point, not the top of the page.
+        "next": f"{request.get_full_path()}#{anchor}",
     }
 
 

@@ -250,6 +250,8 @@ def test_the_owner_marks_done_from_the_meeting_page(world: World, client: Client
     client.force_login(world.users["member"])
     page = client.get(action.meeting.get_absolute_url()).content.decode()
     assert "Mark done" in page
+    # The form comes back to the action's point, not the top of the page.
+    assert f'name="next" value="{action.meeting.get_absolute_url()}#point-1"' in page
     response = client.post(
         reverse("notes:action_status", args=[action.pk]),
         {"status": "done", "next": "https://evil.example/"},

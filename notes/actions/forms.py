@@ -189,7 +189,9 @@ class PointProposalForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("is_proposal") and not data.get("summary"):
-            self.add_error("summary", "Write the proposal in one line, or untick “A proposal”.")
+            self.add_error(
+                "summary", "Write the proposal in one line, or untick “Mark as a proposal”."
+            )
         return data
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from cells.models import MeetingStatus, Membership, Role, Visibility
 from tests.e2e.conftest import assert_accessible, log_in
@@ -144,3 +144,19 @@ def test_a_private_cells_facilitator_sees_exactly_what_the_network_will(
     expect(item).to_contain_text("Summary shared by a private cell")
     expect(item.locator(".chip")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_pages_fit_a_phone_even_with_the_staff_menu(
+    browser: Browser, live_server: object, world: World
+) -> None:
+    context = browser.new_context(
+        base_url=live_server.url,  # type: ignore[attr-defined]
+        viewport={"width": 390, "height": 800},
+    )
+    page = context.new_page()
+    log_in(page, "staff", PASSWORD)
+    for url in ["/proposals/", "/cells/private-cell/actions/", "/cells/private-cell/meetings/new/"]:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} is {width} px wide"
+    context.close()

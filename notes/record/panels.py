@@ -10,12 +10,14 @@ points are saved, lets the panel save, in the same transaction as the record.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from django.http import HttpRequest
 
 from cells.models import Cell, Meeting
 from notes.models import Note
+from notes.record.services import PointInput
 
 
 class BoundPanel(Protocol):
@@ -72,3 +74,18 @@ def register(panel: PointPanel) -> None:
 
 def panels() -> list[PointPanel]:
     return list(_panels)
+
+
+def save_panels(forms: Iterable[Any], points: Iterable[PointInput]) -> None:
+    """Save the panels of each saved point's form (``PointInput.key`` names it),
+    now that the point has an id. Points with no form here (added by someone
+    else meanwhile) have nothing to save.
+    """
+    by_prefix = {form.prefix: form for form in forms}
+    points = [point for point in points if point.note_id is not None and point.key in by_prefix]
+    notes = Note.objects.select_related("meeting__cell").in_bulk(
+        [point.note_id for point in points]
+    )
+    for point in points:
+        for bound in by_prefix[point.key].panels:
+            bound.save(notes[point.note_id])

@@ -7,7 +7,6 @@ typed (nothing is saved), "save" and "publish" save the whole record at once.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -15,19 +14,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cells.access import get_editable_cell, get_editable_meeting
 from cells.models import Cell, Meeting, MeetingStatus
-from notes.models import Note
+from notes.record.clashes import apply_choices, merge_or_clash
 from notes.record.files import UnreadableNote, read_note_file
 from notes.record.forms import MeetingDetailsForm, PasteForm, PointFormSet, VersionForm
-from notes.record.history import word_diff
-from notes.record.merging import POINT_FIELDS, Clash, Merged, merge_record
-from notes.record.panels import BoundPanel, panels
+from notes.record.panels import panels, save_panels
 from notes.record.parsing import parse_note
 from notes.record.preview import preview_record, readers_of
 from notes.record.services import (
@@ -148,10 +145,10 @@ def _save(
     try:
         with transaction.atomic():
             meeting = _write(request, cell, meeting, details, version, inputs, status)
-            _save_panels(points, inputs)
+            save_panels(points.forms, inputs)
     except StaleRecord:
         assert meeting is not None  # a new meeting has no version to be stale against
-        return _merge_or_clash(request, meeting, details, version, points, inputs, status)
+        return merge_or_clash(request, meeting, details, version, points, inputs, status)
     if publish:
         messages.success(request, f"Published: {readers_of(cell)} can read it now.")
     elif meeting.is_published:
@@ -237,20 +234,6 @@ def _bind_panels(
         ]
 
 
-def _save_panels(points: Any, inputs: list[PointInput]) -> None:
-    """Save each kept point's panels, now that the point has an id."""
-    forms = {form.prefix: form for form in points.forms}
-    notes = Note.objects.select_related("meeting__cell").in_bulk(
-        [point.note_id for point in inputs if point.note_id is not None]
-    )
-    for point in inputs:
-        if point.note_id is None or point.key not in forms:
-            continue  # a point someone else added meanwhile has no panel here
-        bound: BoundPanel
-        for bound in forms[point.key].panels:
-            bound.save(notes[point.note_id])
-
-
 def _point_inputs(points: Any) -> list[PointInput]:
     """The points to keep, in the order asked for, skipping deleted and blank ones."""
     deleted = {id(form) for form in points.deleted_forms}
@@ -261,177 +244,6 @@ def _point_inputs(points: Any) -> list[PointInput]:
         if id(form) not in deleted and form not in ordered and form.has_changed()
     ]
     return [form.to_input() for form in ordered if not form.is_blank()]
-
-
-def _merge_or_clash(
-    request: HttpRequest,
-    meeting: Meeting,
-    details: MeetingDetailsForm,
-    version: VersionForm,
-    points: Any,
-    inputs: list[PointInput],
-    status: str | None,
-) -> HttpResponse:
-    """Someone saved since this edit began: merge both edits three ways, or show
-    the clashes. Retried when yet another save lands in between.
-    """
-    deleted = {
-        form.cleaned_data["id"]: form.cleaned_data.get("version")
-        for form in points.deleted_forms
-        if form.cleaned_data.get("id")
-    }
-    attendees_was = _ids(request.POST.get("attendees_was"))
-    for _attempt in range(3):
-        current = Meeting.objects.select_related("cell").get(pk=meeting.pk)
-        merged = merge_record(
-            current,
-            details.details(),
-            [user.pk for user in details.cleaned_data["attendees"]],
-            attendees_was,
-            inputs,
-            deleted,
-            version.cleaned_data["record_version"],
-            frozenset(request.POST.getlist("resolved")),
-        )
-        if merged.clashes:
-            return _clashes(request, current, merged, points, inputs)
-        try:
-            with transaction.atomic():
-                saved = save_record(
-                    current,
-                    request.user,
-                    version=current.version,
-                    details=merged.details,
-                    points=merged.points,
-                    attendees=merged.attendees,
-                    status=status,
-                )
-                _save_panels(points, merged.points)
-        except StaleRecord:
-            continue
-        messages.success(
-            request,
-            "Saved. Someone else changed this meeting while you were editing: "
-            "your changes and theirs are both kept.",
-        )
-        return redirect(saved)
-    return _clashes(request, current, merged, points, inputs)
-
-
-def _ids(text: str | None) -> list[int] | None:
-    if text is None:
-        return None
-    return [int(part) for part in text.split(",") if part.strip().isdigit()]
-
-
-# What the clash page posts back besides the editor's own fields.
-_NOT_CARRIED = {"csrfmiddlewaretoken", "action", "text", "resolved"}
-
-
-def _clashes(
-    request: HttpRequest, current: Meeting, merged: Merged, points: Any, mine: list[PointInput]
-) -> HttpResponse:
-    """Every field and point side by side, the clashes to decide, everything else
-    merged; the choices go back to the editor with what was typed.
-    """
-    forms = {form.prefix: form for form in points.forms}
-    carried = [
-        (key, value)
-        for key in request.POST
-        if key not in _NOT_CARRIED and not key.startswith(("pick-", "mine-", "theirs-", "edit-"))
-        for value in request.POST.getlist(key)
-    ]
-    context = {
-        "meeting": current,
-        "merged": merged,
-        "clashes": [_clash_row(clash) for clash in merged.clashes],
-        "carried": carried,
-        "resolved": request.POST.getlist("resolved"),
-        "publish": request.POST.get("action") == "publish",
-        "theirs": list(current.notes.order_by("position")),
-        # What the panels held (actions, a proposal), in words, to check.
-        "mine": [
-            (point, [line for bound in forms[point.key].panels for line in bound.describe()])
-            for point in mine
-            if point.key in forms
-        ],
-    }
-    return render(request, "record/conflict.html", context, status=409)
-
-
-def _clash_row(clash: Clash) -> dict[str, Any]:
-    editable = clash.key in _TEXT_FIELDS or clash.key.rsplit("-", 1)[-1] in POINT_FIELDS
-    return {
-        "clash": clash,
-        "editable": editable,
-        "diff": word_diff(_shown(clash.theirs), _shown(clash.mine)),
-        "mine_value": _posted(clash.mine),
-        "theirs_value": _posted(clash.theirs),
-    }
-
-
-_TEXT_FIELDS = {"title", "introduced_by", "guest_names", "venue"}
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        return " ".join(str(part) for part in value.values() if part)
-    return "" if value is None else str(value)
-
-
-def _posted(value: Any) -> str:
-    """A value as the editor posts it: lists of ids joined by commas, booleans as "on"."""
-    if isinstance(value, list):
-        return ",".join(str(item) for item in value)
-    if isinstance(value, bool):
-        return "on" if value else ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return _shown(value)
-
-
-def apply_choices(data: QueryDict) -> QueryDict:
-    """The editor's post with the clash page's choices applied: each chosen value
-    put in its field, and the field named as resolved for the merge.
-    """
-    data = data.copy()
-    resolved = data.getlist("resolved")
-    for key in [key for key in data if key.startswith("pick-")]:
-        target, choice = key.removeprefix("pick-"), str(data[key])
-        if choice not in {"mine", "theirs", "edit"}:
-            continue
-        resolved.append(target)
-        value = data.get(f"{choice}-{target}", "")
-        if target.startswith("point-"):
-            _choose_point(data, target.removeprefix("point-"), choice)
-        elif target == "attendees":
-            data.setlist("attendees", [part for part in value.split(",") if part])
-        elif target == "show_attendees":
-            if value:
-                data[target] = "on"
-            else:
-                data.pop(target, None)
-        else:
-            data[target] = value
-    data.setlist("resolved", sorted(set(resolved)))
-    return data
-
-
-def _choose_point(data: QueryDict, note_id: str, choice: str) -> None:
-    """A point deleted on one side and changed on the other: "mine" keeps what I
-    did (my text, or my deletion); "theirs" takes theirs.
-    """
-    prefix = next(
-        (key.removesuffix("-id") for key in data if key.endswith("-id") and data[key] == note_id),
-        None,
-    )
-    if prefix is None or choice == "mine":
-        return
-    deleted_by_me = bool(data.get(f"{prefix}-DELETE"))
-    if deleted_by_me:
-        data.pop(f"{prefix}-DELETE", None)  # theirs: the changed point stays
-    else:
-        data[f"{prefix}-DELETE"] = "on"  # theirs: it stays deleted
 
 
 def _pasted_text(paste: PasteForm, action: str) -> str | None:

@@ -44,7 +44,6 @@ class PreviewRecord:
     notes: list[PreviewPoint]
     attendees: list[Any]
     guests: list[str]
-    audience: str
     names_hidden_outside: bool
 
 
@@ -95,7 +94,6 @@ def preview_record(
         notes=notes,
         attendees=attendees,
         guests=preview.guest_list(),
-        audience=readers_of(cell),
         names_hidden_outside=cell.visibility != "private" and not preview.show_attendees,
     )
 

@@ -354,6 +354,12 @@ def _show(
     duplicate: Meeting | None = None,
 ) -> HttpResponse:
     """Render the editor from bound forms (with errors) or from typed values."""
+    # The attendees the edit began from (the base of a three-way merge): as
+    # posted, or as the meeting's details were just read for the page.
+    if request.method == "POST":
+        attendees_was = str(request.POST.get("attendees_was", ""))
+    else:
+        attendees_was = ",".join(str(pk) for pk in (details or {}).get("attendees", []))
     if not isinstance(details, MeetingDetailsForm):
         details = MeetingDetailsForm(initial=details, instance=meeting, cell=cell)
     if not hasattr(points, "forms"):
@@ -386,18 +392,9 @@ def _show(
         "unsaved": request.method == "POST",
         "panel_errors": any(bound.errors() for form in points.forms for bound in form.panels),
         "record_version": meeting.version if meeting else None,
-        # The attendees the edit began from: the base of a three-way merge.
-        "attendees_was": _attendees_was(request, meeting),
+        "attendees_was": attendees_was,
     }
     return render(request, "record/editor.html", context, status=status)
-
-
-def _attendees_was(request: HttpRequest, meeting: Meeting | None) -> str:
-    if meeting is None:
-        return ""
-    if request.method == "POST" and "attendees_was" in request.POST:
-        return str(request.POST["attendees_was"])
-    return ",".join(str(pk) for pk in meeting.attendees.order_by("pk").values_list("pk", flat=True))
 
 
 def _prepare_cards(points: Any) -> None:

@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from betterway.feeds import SITE_NAME, ForReader, ReaderFeed
-from notes.actions.forms import ProposalFilterForm
+from notes.actions.forms import filter_proposals
 from notes.actions.models import Proposal
-from notes.actions.queries import ProposalFilters, cell_options, theme_options
 from notes.following.feeds import owner_of
 
 
@@ -31,12 +30,7 @@ class ProposalFeed(ReaderFeed):
         return "What cells have proposed to the whole network, and what became of it."
 
     def items(self, obj: ForReader[QueryDict]) -> list[Proposal]:
-        visible = Proposal.objects.visible_to(obj.user)
-        form = ProposalFilterForm(
-            obj.subject, themes=theme_options(obj.user), cells=cell_options(visible)
-        )
-        form.is_valid()
-        proposals = ProposalFilters.from_form(form.cleaned_data).apply(obj.user, visible)
+        _form, proposals = filter_proposals(obj.user, obj.subject)
         return list(proposals.select_related("meeting__cell", "status_changed_by")[: self.size])
 
     def item_title(self, proposal: Proposal) -> str:

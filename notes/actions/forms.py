@@ -21,6 +21,7 @@ from notes.actions.models import (
     Proposal,
     ProposalStatus,
 )
+from notes.actions.queries import ProposalFilters, cell_options, theme_options
 from notes.actions.services import ActionInput
 
 MAX_ACTIONS_PER_POINT = 50
@@ -244,3 +245,13 @@ class ProposalFilterForm(forms.Form):
     def clean_theme(self) -> Any:
         """The chosen Theme (from the choices already read), or None."""
         return self.themes.get(self.cleaned_data["theme"])
+
+
+def filter_proposals(user: AnyUser, params: Any) -> tuple[ProposalFilterForm, Any]:
+    """The filter form for ``params`` (a query string) and the proposals it
+    selects among those ``user`` may read: for the page, its feed and its CSV.
+    """
+    visible = Proposal.objects.visible_to(user)
+    form = ProposalFilterForm(params, themes=theme_options(user), cells=cell_options(visible))
+    form.is_valid()  # a bad value is ignored: cleaned_data holds only the good ones
+    return form, ProposalFilters.from_form(form.cleaned_data).apply(user, visible)

@@ -10,6 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from cells.access import AnyUser, is_insider, reader_of
 from cells.models import Cell
 from notes.actions.models import (
+    Action,
     ActionQuerySet,
     Proposal,
     ProposalQuerySet,
@@ -108,8 +109,15 @@ def comes_back_to(user: AnyUser, proposal: Proposal) -> Proposal | None:
     ).first()
 
 
-def cell_open_actions(user: AnyUser, cell: Cell, actions: ActionQuerySet) -> ActionQuerySet:
-    return actions.visible_to(user).open().filter(meeting__cell=cell).overdue_first()
+def cell_open_actions(user: AnyUser, cell: Cell) -> ActionQuerySet:
+    """The cell's open actions the user may read, overdue first, ready to list."""
+    return (
+        Action.objects.for_listing()
+        .visible_to(user)
+        .open()
+        .filter(meeting__cell=cell)
+        .overdue_first()
+    )
 
 
 def meeting_extras(meeting: Any, user: AnyUser) -> dict[str, Any]:
@@ -118,8 +126,6 @@ def meeting_extras(meeting: Any, user: AnyUser) -> dict[str, Any]:
     The reader may read the meeting (they are on its page); a proposal a point
     discusses again is shown only if they may read it.
     """
-    from notes.actions.models import Action
-
     actions: dict[int | None, list[Action]] = {}
     for action in Action.objects.filter(meeting=meeting).select_related("owner").order_by("pk"):
         actions.setdefault(action.note_id, []).append(action)

@@ -19,15 +19,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from cells.access import get_visible_cell, is_insider
-from notes.actions.forms import ProposalFilterForm, ProposalStatusForm
+from notes.actions.forms import ProposalStatusForm, filter_proposals
 from notes.actions.models import Action, ActionStatus, Proposal
 from notes.actions.queries import (
-    ProposalFilters,
     cell_open_actions,
-    cell_options,
     comes_back_to,
     rediscussions,
-    theme_options,
 )
 from notes.actions.services import change_proposal_status, set_action_status
 
@@ -49,22 +46,9 @@ CSV_COLUMNS = [
 ]
 
 
-def _filtered(request: HttpRequest) -> tuple[ProposalFilterForm, Any]:
-    """The filter form and the proposals it selects, for the page, feed and CSV."""
-    visible = Proposal.objects.visible_to(request.user)
-    form = ProposalFilterForm(
-        request.GET,
-        themes=theme_options(request.user),
-        cells=cell_options(visible),
-    )
-    form.is_valid()  # a bad value is ignored: cleaned_data holds only the good ones
-    filters = ProposalFilters.from_form(form.cleaned_data)
-    return form, filters.apply(request.user, visible)
-
-
 @require_safe
 def proposal_list(request: HttpRequest) -> HttpResponse:
-    form, proposals = _filtered(request)
+    form, proposals = filter_proposals(request.user, request.GET)
     listing = proposals.with_access(request.user).for_listing()
     page = Paginator(listing, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "filtered": any(form.cleaned_data.values())}
@@ -73,7 +57,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def proposal_csv(request: HttpRequest) -> StreamingHttpResponse:
-    _form, proposals = _filtered(request)
+    _form, proposals = filter_proposals(request.user, request.GET)
     rows = proposals.with_access(request.user).select_related(
         "meeting__cell", "note", "status_changed_by"
     )
@@ -130,22 +114,30 @@ def _visible_proposal(request: HttpRequest, pk: int) -> Proposal:
     return get_object_or_404(proposals.for_listing(), pk=pk)
 
 
-@require_safe
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _visible_proposal(request, pk)
-    may_change = proposal.may_change_status(request.user)
+def _detail(
+    request: HttpRequest, proposal: Proposal, status_form: ProposalStatusForm | None, status: int
+) -> HttpResponse:
+    """A proposal's page: its history, the chain across cells, the status form."""
     context = {
         "proposal": proposal,
         "changes": list(proposal.status_changes.select_related("changed_by")),
         "rediscussions": rediscussions(request.user, proposal),
+        # Only a reader of the point may learn which proposal it came back to.
         "comes_back_to": comes_back_to(request.user, proposal)
         if getattr(proposal, "readable", False)
         else None,
-        "status_form": ProposalStatusForm(initial={"status": proposal.status})
-        if may_change
-        else None,
+        "status_form": status_form,
     }
-    return render(request, "actions/proposal_detail.html", context)
+    return render(request, "actions/proposal_detail.html", context, status=status)
+
+
+@require_safe
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _visible_proposal(request, pk)
+    form = None
+    if proposal.may_change_status(request.user):
+        form = ProposalStatusForm(initial={"status": proposal.status})
+    return _detail(request, proposal, form, status=200)
 
 
 @login_required
@@ -158,14 +150,7 @@ def proposal_status(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = ProposalStatusForm(request.POST)
     if not form.is_valid():
-        context = {
-            "proposal": proposal,
-            "changes": list(proposal.status_changes.select_related("changed_by")),
-            "rediscussions": rediscussions(request.user, proposal),
-            "comes_back_to": comes_back_to(request.user, proposal),
-            "status_form": form,
-        }
-        return render(request, "actions/proposal_detail.html", context, status=400)
+        return _detail(request, proposal, form, status=400)
     proposal = change_proposal_status(
         proposal, request.user, form.cleaned_data["status"], form.cleaned_data["note"]
     )
@@ -198,7 +183,7 @@ def proposal_lookup(request: HttpRequest) -> JsonResponse:
 @require_safe
 def cell_actions(request: HttpRequest, slug: str) -> HttpResponse:
     cell = get_visible_cell(request.user, slug)
-    actions = cell_open_actions(request.user, cell, Action.objects.for_listing())
+    actions = cell_open_actions(request.user, cell)
     page = Paginator(actions, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"cell": cell, "page": page, "insider": is_insider(request.user, cell.pk)}
     return render(request, "actions/cell_actions.html", context)

@@ -62,7 +62,7 @@ def point_extras(
 @register.inclusion_tag("actions/_cell_actions.html", takes_context=True)
 def open_actions_of_cell(context: dict[str, Any], cell: Any) -> dict[str, Any]:
     request = context["request"]
-    actions = cell_open_actions(request.user, cell, Action.objects.for_listing())
+    actions = cell_open_actions(request.user, cell)
     shown = list(actions[: CELL_PAGE_ACTIONS + 1])
     return {
         "user": request.user,

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from cells.models import Meeting
 from notes.record.forms import MeetingDetailsForm, VersionForm
 from notes.record.history import word_diff
-from notes.record.merging import POINT_FIELDS, Clash, Merged, merge_record
+from notes.record.merging import POINT_FIELDS, Clash, Merged, merge_record, readable_rows
 from notes.record.panels import save_panels
 from notes.record.services import PointInput, StaleRecord, save_record
 
@@ -102,6 +102,7 @@ def _clashes(
     context = {
         "meeting": current,
         "merged": merged,
+        "detail_rows": readable_rows(merged.detail_rows),
         "clashes": [_clash_row(clash) for clash in merged.clashes],
         "carried": carried,
         "resolved": request.POST.getlist("resolved"),

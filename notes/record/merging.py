@@ -59,7 +59,8 @@ class Merged:
     attendees: list[int]
     points: list[PointInput]
     clashes: list[Clash] = field(default_factory=list)
-    # For the conflict page: every field and point side by side.
+    # For the clash page: every detail side by side, (label, mine, theirs), as
+    # stored (``readable_rows`` puts them in words).
     detail_rows: list[tuple[str, Any, Any]] = field(default_factory=list)
 
 
@@ -113,18 +114,20 @@ def merge_record(
         was_attendees, sorted(attendees), theirs_attendees, "attendees" in resolved
     )
     merged.attendees = list(value)
+    label = DETAIL_LABELS["attendees"]
     if clash:
         merged.clashes.append(
-            Clash("Attended", "attendees", sorted(attendees), theirs_attendees, was_attendees)
+            Clash(label, "attendees", sorted(attendees), theirs_attendees, was_attendees)
         )
-    merged.detail_rows.append(("Attended", sorted(attendees), theirs_attendees))
-    merged.detail_rows = _readable(merged.detail_rows)
+    merged.detail_rows.append((label, sorted(attendees), theirs_attendees))
     _merge_points(meeting, points, deleted, merged, resolved)
     return merged
 
 
-def _readable(rows: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
-    """The side-by-side rows in words: people by name, yes or no, dates in full."""
+def readable_rows(rows: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
+    """``Merged.detail_rows`` in words, for the clash page: people by name, yes or
+    no, dates in full.
+    """
     people_ids: set[int] = set()
     for label, mine, theirs in rows:
         if label in {DETAIL_LABELS["introduced_by_user"], DETAIL_LABELS["attendees"]}:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.functional import cached_property
+
+from betterway.text import strip_control_characters
+
+# A query string holds a control character only percent-encoded (%00-%1F, %7F).
+_CONTROL_IN_QUERY = re.compile(r"%(?:[01][0-9a-f]|7f)", re.IGNORECASE)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -33,3 +39,32 @@ class ContentSecurityPolicyMiddleware:
     @cached_property
     def admin_prefix(self) -> str:
         return reverse("admin:index")
+
+
+def _without_control_characters(data: QueryDict) -> QueryDict:
+    cleaned = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in data.lists():
+        cleaned.setlist(
+            strip_control_characters(key), [strip_control_characters(v) for v in values]
+        )
+    cleaned._mutable = False
+    return cleaned
+
+
+class ControlCharacterMiddleware:
+    """Strip C0 control characters (and NUL) from every query string and form value.
+
+    No one types them; pasted from elsewhere they break feeds (XML forbids
+    them), PostgreSQL (NUL) and search highlighting. Cleaning here covers every
+    view, form and admin page at once; uploaded files are cleaned when read.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _CONTROL_IN_QUERY.search(request.META.get("QUERY_STRING", "")):
+            request.GET = _without_control_characters(request.GET)  # type: ignore[assignment]
+        if request.method == "POST":
+            request.POST = _without_control_characters(request.POST)  # type: ignore[assignment]
+        return self.get_response(request)

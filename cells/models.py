@@ -6,9 +6,11 @@ Who may read and change what is decided in ``cells/access.py``; the
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -18,6 +20,8 @@ from simple_history.models import HistoricalRecords
 
 from cells.access import AnyUser, is_insider, reader_of
 from cells.choices import MeetingStatus, Role, Visibility
+
+EARLIEST_MEETING = datetime.date(1900, 1, 1)
 
 __all__ = [
     "AnyUser",
@@ -123,7 +127,14 @@ class Meeting(models.Model):
         on_delete=models.PROTECT,
         related_name="meetings",
     )
-    date = models.DateField(help_text="The day the cell met.")
+    date = models.DateField(
+        help_text="The day the cell met.",
+        # Dates before this are typing slips (0001 for 2001); month arithmetic
+        # in charts and the calendar would also run past the calendar's start.
+        validators=[
+            MinValueValidator(EARLIEST_MEETING, message="Check the year: it is before 1900.")
+        ],
+    )
     title = models.CharField("topic", max_length=200, help_text="What the discussion was about.")
     introduced_by = models.CharField(
         max_length=200, blank=True, help_text="Who introduced the topic, as it should be shown."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,8 +30,16 @@ HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
 THEME_NAMES_SEPARATOR = ", "
 
 
+# PostgreSQL nests one NOT per "-" it is given, and a few dozen in a row
+# overflow its query stack ("tsquery stack too small"). A run of minus signs
+# means one; a minus before nothing excludes nothing.
+_MINUS_RUN = re.compile(r"-{2,}")
+_LONE_MINUS = re.compile(r"-(?=\s|$)")
+
+
 def websearch(text: str) -> SearchQuery:
     """The query for what a reader typed: words, "phrases", -exclusions, or."""
+    text = _LONE_MINUS.sub(" ", _MINUS_RUN.sub("-", text))
     return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
 
 

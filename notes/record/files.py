@@ -18,14 +18,16 @@ class UnreadableNote(ValueError):
     """The file cannot be read as a note; the message says why, for the user."""
 
 
+def too_large_message(name: str) -> str:
+    return f"“{name}” is larger than {MAX_UPLOAD_MB} MB, too big for one meeting's note."
+
+
 def read_note_file(name: str, data: bytes) -> str:
     suffix = PurePath(name).suffix.lower()
     if suffix not in TEXT_SUFFIXES | WORD_SUFFIXES:
         raise UnreadableNote(f"“{name}” is not a note file: upload a .txt, .md or .docx file.")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UnreadableNote(
-            f"“{name}” is larger than {MAX_UPLOAD_MB} MB, too big for one meeting's note."
-        )
+        raise UnreadableNote(too_large_message(name))
     text = _read_word(name, data) if suffix in WORD_SUFFIXES else _read_text(name, data)
     text = strip_control_characters(text)
     if not text.strip():

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from betterway.text import strip_control_characters
-from cells.models import Cell, Meeting, Visibility
+from cells.models import EARLIEST_MEETING, Cell, Meeting, Visibility
 from notes.record.files import ACCEPTED, MAX_UPLOAD_MB
 from notes.record.services import PointInput
 from notes.themes.naming import THEME_NAME_MAX, check_theme_name, split_theme_names
@@ -36,7 +36,9 @@ class MeetingDetailsForm(forms.ModelForm):
             "show_attendees",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": forms.DateInput(
+                attrs={"type": "date", "min": EARLIEST_MEETING.isoformat()}, format="%Y-%m-%d"
+            ),
             "attendees": forms.CheckboxSelectMultiple,
             "guest_names": forms.Textarea(attrs={"rows": 3}),
         }
@@ -154,8 +156,12 @@ class PointForm(forms.Form):
         )
 
 
+# A meeting of an evening has a few dozen points; more than this is a pasted
+# book or a script, and every point costs the editor page a form.
+MAX_POINTS = 500
+
 PointFormSet = forms.formset_factory(
-    PointForm, extra=0, can_order=True, can_delete=True, max_num=500, validate_max=True
+    PointForm, extra=0, can_order=True, can_delete=True, max_num=MAX_POINTS, validate_max=True
 )
 
 

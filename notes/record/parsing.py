@@ -12,15 +12,20 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+# No pattern here may backtrack on what is pasted: each lazy group is followed
+# by a literal or a single-character test, and the text they see is bounded
+# (a header is one short line, the topic is in the first sentences).
 _HEADER = re.compile(
-    r"^\s*Note of (?P<network>.+?) cell discussion,\s*(?P<cell>.+?),\s*(?P<date>.+?)\s*$",
+    r"Note of (?P<network>.+?) cell discussion,\s*(?P<cell>.+?),\s*(?P<date>.+)",
     re.IGNORECASE,
 )
+_HEADER_MAX = 300
 _TOPIC = re.compile(
-    r"^\s*The topic of (?:the )?discussion was (?P<topic>.+?),? and it was introduced by "
-    r"(?P<introducer>[^,.;]+?)(?=\s+(?:who|which|and|,)\b|[,.;]|$)",
+    r"\s*The topic of (?:the )?discussion was (?P<topic>.+?),? and it was introduced by "
+    r"(?P<introducer>[^,.;]+?)(?=\s(?:who|which|and|,)\b|[,.;]|$)",
     re.IGNORECASE | re.DOTALL,
 )
+_TOPIC_MAX = 1000
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A Markdown list item: "- ", "* ", "+ ", "1. " or "1) ", possibly indented.
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
@@ -90,14 +95,15 @@ def parse_note(text: str) -> ParsedNote:
     parsed = ParsedNote(points=split_points(text))
     if parsed.points:
         first_line, _, rest = parsed.points[0].partition("\n")
-        header = _HEADER.match(first_line)
+        first_line = first_line.strip()
+        header = _HEADER.fullmatch(first_line) if len(first_line) <= _HEADER_MAX else None
         if header:
             parsed.network = header["network"].strip()
             parsed.cell_name = header["cell"].strip()
             parsed.date = parse_date(header["date"])
             parsed.points = ([rest.strip()] if rest.strip() else []) + parsed.points[1:]
     if parsed.points:
-        topic = _TOPIC.match(parsed.points[0])
+        topic = _TOPIC.match(parsed.points[0][:_TOPIC_MAX])
         if topic:
             parsed.topic = _sentence_case(topic["topic"].strip())
             parsed.introduced_by = topic["introducer"].strip()

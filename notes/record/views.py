@@ -22,10 +22,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cells.access import get_editable_cell, get_editable_meeting
 from cells.models import Cell, Meeting, MeetingStatus
 from notes.record.clashes import apply_choices, merge_or_clash
-from notes.record.files import UnreadableNote, read_note_file
-from notes.record.forms import MeetingDetailsForm, PasteForm, PointFormSet, VersionForm
+from notes.record.files import (
+    MAX_UPLOAD_BYTES,
+    UnreadableNote,
+    read_note_file,
+    too_large_message,
+)
+from notes.record.forms import (
+    MAX_POINTS,
+    MeetingDetailsForm,
+    PasteForm,
+    PointFormSet,
+    VersionForm,
+)
 from notes.record.panels import panels, save_panels
-from notes.record.parsing import parse_note
+from notes.record.parsing import ParsedNote, parse_note
 from notes.record.preview import preview_record, readers_of
 from notes.record.services import (
     PointInput,
@@ -82,11 +93,11 @@ def _editor(request: HttpRequest, cell: Cell, meeting: Meeting | None) -> HttpRe
     # Back to where the work is: the first new point, the preview or the errors.
     notice, focus = "", ""
     if action in {"split", "import"}:
-        text = _pasted_text(paste, action)
-        if text is None:
+        parsed = _parsed_note(paste, action, len(typed_points))
+        if parsed is None:
             focus = "error-summary"
         else:
-            added = _merge_parsed(text, typed_details, typed_points)
+            added = _merge_parsed(parsed, typed_details, typed_points)
             paste = PasteForm()
             notice = f"{added} point{pluralize(added)} added from the note: check them below."
             if file_before_save:
@@ -255,6 +266,10 @@ def _pasted_text(paste: PasteForm, action: str) -> str | None:
         if not upload:
             paste.add_error("upload", "Choose a .docx, .md or .txt file first, then import it.")
             return None
+        if upload.size > MAX_UPLOAD_BYTES:
+            # Checked before reading: the upload waits in a temporary file.
+            paste.add_error("upload", too_large_message(upload.name))
+            return None
         try:
             return read_note_file(upload.name, upload.read())
         except UnreadableNote as error:
@@ -267,12 +282,28 @@ def _pasted_text(paste: PasteForm, action: str) -> str | None:
     return text
 
 
-def _merge_parsed(text: str, details: dict[str, Any], points: list[dict[str, Any]]) -> int:
+def _parsed_note(paste: PasteForm, action: str, typed: int) -> ParsedNote | None:
+    """The pasted or uploaded note read into points; None (errors added) when it cannot be."""
+    text = _pasted_text(paste, action)
+    if text is None:
+        return None
+    parsed = parse_note(text)
+    if typed + len(parsed.points) > MAX_POINTS:
+        field = "upload" if action == "import" else "text"
+        paste.add_error(
+            field,
+            f"This note splits into {len(parsed.points):,} points, and a meeting holds at most "
+            f"{MAX_POINTS}. Is it several meetings' notes? Add them one meeting at a time.",
+        )
+        return None
+    return parsed
+
+
+def _merge_parsed(parsed: ParsedNote, details: dict[str, Any], points: list[dict[str, Any]]) -> int:
     """Add the note's paragraphs as points; fill empty details from its header.
 
     Returns how many points were added.
     """
-    parsed = parse_note(text)
     if parsed.date and not details.get("date"):
         details["date"] = parsed.date.isoformat()
     if parsed.topic and not details.get("title"):

@@ -9,7 +9,15 @@ list items as "- " or "1. " lines, **bold**, *italics* and [links](…).
 from __future__ import annotations
 
 import io
+import zipfile
 from html.parser import HTMLParser
+
+# A note's .docx holds a few dozen parts and a few MB once unpacked. Limits are
+# checked from the zip's directory before anything is unpacked, so a small
+# file that unpacks to gigabytes is refused without reading it.
+MAX_ENTRIES = 1000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+_CHUNK = 64 * 1024
 
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "table", "tr"}
 _INLINE = {"strong": "**", "b": "**", "em": "*", "i": "*"}
@@ -75,10 +83,44 @@ class _ToMarkdown(HTMLParser):
         return "\n\n".join(part.strip("\n") for part in text.split("\n\n") if part.strip())
 
 
+def _check_package(data: bytes) -> None:
+    """ValueError unless the zip is of a sane size and its XML declares no entities.
+
+    Word never writes a DOCTYPE; one in a part can only be an entity expansion
+    ("billion laughs") aimed at the parser.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            entries = package.infolist()
+            if len(entries) > MAX_ENTRIES:
+                raise ValueError("too many parts")
+            if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+                raise ValueError("too large unpacked")
+            for entry in entries:
+                if entry.filename.endswith((".xml", ".rels")):
+                    _check_xml(package, entry)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
+        raise ValueError("not a zip file") from error
+
+
+def _check_xml(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    read, tail = 0, b""
+    with package.open(entry) as part:
+        # The declared sizes can lie: count what unpacking really gives.
+        while chunk := part.read(_CHUNK):
+            read += len(chunk)
+            if read > MAX_UNPACKED_BYTES:
+                raise ValueError("too large unpacked")
+            if b"<!DOCTYPE" in (tail + chunk).upper():
+                raise ValueError("entity declarations")
+            tail = chunk[-16:]
+
+
 def word_to_markdown(data: bytes) -> str:
     """The document's text as Markdown; ValueError when it is not a Word document."""
     import mammoth  # imported here: only uploads of Word files need it
 
+    _check_package(data)
     try:
         result = mammoth.convert_to_html(io.BytesIO(data))
     except Exception as error:  # a damaged zip or XML: mammoth raises many kinds

@@ -14,7 +14,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -198,8 +198,11 @@ class ThemeAdmin(admin.ModelAdmin):
         """Merge one theme into another from the similar-themes page (POST only)."""
         if request.method != "POST" or not self.has_change_permission(request):
             return HttpResponseRedirect(reverse("admin:notes_theme_similar"))
-        target = get_object_or_404(Theme, pk=request.POST.get("target"))
-        source = get_object_or_404(Theme, pk=request.POST.get("source"))
+        ids = [request.POST.get("target", ""), request.POST.get("source", "")]
+        if not all(value.isascii() and value.isdigit() for value in ids):
+            raise Http404("No such theme.")
+        target = get_object_or_404(Theme, pk=ids[0])
+        source = get_object_or_404(Theme, pk=ids[1])
         self._merge(request, target, [source])
         return HttpResponseRedirect(reverse("admin:notes_theme_similar"))
 

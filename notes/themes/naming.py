@@ -11,7 +11,7 @@ from django.db.models import Func, Q, Value
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
-from notes.models import Theme
+from notes.models import Theme, ThemeAlias
 
 THEME_NAME_MAX = 100
 # Letters, digits, spaces, hyphens and common punctuation, starting with a
@@ -104,14 +104,30 @@ def _existing(names: list[str]) -> dict[str, Theme]:
 
 def _create_theme(name: str) -> Theme:
     base = slugify(name)[:90] or "theme"
-    for attempt in range(20):
-        slug = base if attempt == 0 else f"{base}-{attempt + 1}"
+    for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Theme.objects.create(name=name, slug=slug)
+                return Theme.objects.create(name=name, slug=_free_slug(base))
         except IntegrityError:
-            # Either the name now exists (a concurrent editor) or the slug is taken.
+            # Either the name now exists (a concurrent editor) or the slug was
+            # taken meanwhile; look again.
             existing = Theme.objects.named(name).first()
             if existing is not None:
                 return existing
     raise IntegrityError(f"Could not find a free address for the theme “{name}”.")
+
+
+def _free_slug(base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``…: the first not used by a theme or an old address.
+
+    Many names slugify alike ("slugx", "slugx!", "slugx?"), so the used
+    ones are read in one query rather than tried one by one.
+    """
+    taken = set(Theme.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= set(ThemeAlias.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"

@@ -35,6 +35,11 @@ FROM texts JOIN terms ON numnode(terms.query) > 0 AND texts.vector @@ terms.quer
 """  # noqa: S608 - only the fixed search configuration is interpolated
 
 
+# Themes are suggested from this much of each text: the start of a point says
+# what it is about, and a bounded text keeps the query's time bounded too.
+SCANNED_CHARS = 20_000
+
+
 @dataclass
 class Suggestion:
     theme: Theme
@@ -53,7 +58,8 @@ def suggestable_themes(user: AnyUser) -> ThemeQuerySet:
 
 
 def suggest_themes(user: AnyUser, texts: list[str]) -> list[list[Suggestion]]:
-    """For each text, the themes whose name or keywords occur in it; one query for all."""
+    """For each text, the themes whose name or keywords occur in its first SCANNED_CHARS."""
+    texts = [text[:SCANNED_CHARS] for text in texts]
     if not any(text.strip() for text in texts):
         return [[] for _ in texts]
     themes = {theme.pk: theme for theme in suggestable_themes(user).distinct()}

@@ -44,8 +44,6 @@ POINTS_PER_PAGE = 20
 AUTOCOMPLETE_SIZE = 10
 # How alike (pg_trgm similarity) a theme's name must be to be offered instead of a new one.
 SIMILAR_NAME = 0.3
-# Suggestions read this much of a point's text: its start says what it is about.
-SUGGESTED_TEXT_MAX = 20_000
 
 
 THEME_SORTS = {"name": "by name", "count": "most discussed first"}
@@ -156,7 +154,7 @@ def theme_autocomplete(request: HttpRequest) -> JsonResponse:
 @require_POST
 def theme_suggestions(request: HttpRequest) -> JsonResponse:
     """Themes suggested by a point's text as it is typed, with the words that matched."""
-    text = strip_control_characters(request.POST.get("text", ""))[:SUGGESTED_TEXT_MAX]
+    text = strip_control_characters(request.POST.get("text", ""))
     [found] = suggest_themes(request.user, [text])
     return JsonResponse(
         {"suggestions": [{"name": s.theme.name, "reason": s.reason} for s in found]}

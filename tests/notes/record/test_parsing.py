@@ -152,3 +152,24 @@ def test_a_word_note_keeps_lists_bold_italics_and_links() -> None:
         "Actions:\n- call the library\n- write it up",
         "A last point.",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note of Better Way cell discussion, 2nd cell, 3 March 2019" + "\u2000" * 120_000 + "x",
+        "Note of " + "a cell discussion, " * 20_000,
+        "The topic of discussion was trust and it was introduced by Ann" + " " * 120_000 + "x",
+        "The topic of discussion was " + "x and it was introduced by " * 20_000,
+    ],
+)
+def test_hostile_first_lines_are_read_in_linear_time(text: str) -> None:
+    # With a backtracking pattern each of these took minutes; now they are
+    # simply not a header or topic sentence (too long to be one).
+    parsed = parse_note(text)
+    assert parsed.points and not parsed.network
+
+
+def test_a_header_with_trailing_spaces_is_still_read() -> None:
+    parsed = parse_note("Note of Better Way cell discussion, 2nd cell, 3 March 2019   \n\nPoint.")
+    assert (parsed.cell_name, parsed.date) == ("2nd cell", datetime.date(2019, 3, 3))

@@ -119,6 +119,15 @@ class Theme(TagBase):
             "note, besides the theme's own name."
         ),
     )
+    curated: models.BooleanField[bool, bool] = models.BooleanField(
+        "offered to every writer",
+        default=False,
+        help_text=(
+            "Suggest this theme to every facilitator even while no point uses it. Themes "
+            "made while writing are offered only where their points can be read, so a "
+            "private cell's theme names stay private."
+        ),
+    )
     created_at: models.DateTimeField[Any, Any] = models.DateTimeField(auto_now_add=True)
 
     objects = ThemeQuerySet.as_manager()

@@ -130,7 +130,7 @@ class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "usage", "description"]
     search_fields = ["name", "keywords", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description", "keywords"]
+    fields = ["name", "slug", "description", "keywords", "curated"]
     form = ThemeForm
     inlines = [ThemeAliasInline]
     actions = ["merge"]
@@ -141,6 +141,10 @@ class ThemeAdmin(admin.ModelAdmin):
     @admin.display(description="points", ordering="usage_total")
     def usage(self, theme: Theme) -> int:
         return theme.usage_total  # TagBase is untyped; annotated by get_queryset
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        # A theme an admin adds is part of the network's vocabulary.
+        return {"curated": True, **super().get_changeform_initial_data(request)}
 
     def save_model(self, request: HttpRequest, obj: Theme, form: Any, change: bool) -> None:
         """A rename changes the theme names of its points: their records' versions go

@@ -53,8 +53,15 @@ class Suggestion:
 
 
 def suggestable_themes(user: AnyUser) -> ThemeQuerySet:
-    """Themes a writer may be offered: those they can see, and unused ones."""
-    return Theme.objects.visible_to(user) | Theme.objects.filter(tagged_notes__isnull=True)
+    """Themes a writer may be offered: those on points they can read, and the
+    network's vocabulary (curated themes) even before any point uses them.
+
+    An unused theme that was not curated was made on a point since re-tagged,
+    perhaps in a private cell: its name is not offered to anyone.
+    """
+    return Theme.objects.visible_to(user) | Theme.objects.filter(
+        curated=True, tagged_notes__isnull=True
+    )
 
 
 def suggest_themes(user: AnyUser, texts: list[str]) -> list[list[Suggestion]]:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from betterway.pagination import CountedPaginator
 from betterway.text import strip_control_characters
-from notes.models import Note, Theme
+from notes.models import Note, Theme, visible_notes_q
 from notes.themes.chart import month_chart
 from notes.themes.feeds import ThemeFeed
 from notes.themes.stats import (
@@ -121,11 +121,13 @@ def theme_autocomplete(request: HttpRequest) -> JsonResponse:
     typed = strip_control_characters(request.GET.get("q", "")).strip()[:100]
     if not typed:
         return JsonResponse({"themes": [], "similar": []})
-    offered = Theme.objects.filter(pk__in=suggestable_themes(request.user).values("pk"))
+    user = request.user
+    offered = Theme.objects.filter(pk__in=suggestable_themes(user).values("pk"))
     themes = (
         offered.filter(name__icontains=typed)
         .annotate(
-            uses=Count("tagged_notes"),
+            # Only the points this reader may read are counted.
+            uses=Count("tagged_notes", filter=visible_notes_q(user, "tagged_notes__content_object__")),
             exact=Case(
                 When(name__iexact=typed, then=Value(0)),
                 default=Value(1),

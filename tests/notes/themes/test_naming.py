@@ -15,7 +15,7 @@ from django.db import connection
 from django.urls import reverse
 
 from cells.models import Cell, Meeting
-from notes.models import Theme
+from notes.models import Note, Theme
 from notes.themes import naming
 from notes.themes.naming import check_theme_name, split_theme_names, themes_named
 from notes.themes.suggestions import suggest_themes
@@ -37,7 +37,7 @@ def test_autocomplete_is_case_insensitive_exact_first_then_most_used(
     client: Any, library: Library
 ) -> None:
     client.force_login(library.world.users["staff"])
-    Theme.objects.create(name="Preventive care", slug="preventive-care")
+    Theme.objects.create(name="Preventive care", slug="preventive-care", curated=True)
     names = _names(client, "PREVENT")
     assert names[0] == "prevention"  # used most
     assert "Preventive care" in names
@@ -58,6 +58,37 @@ def test_autocomplete_hides_themes_only_on_points_the_user_cannot_read(
     library.note("secret").themes.add(secret)
     assert _names(login("outsider"), "ministerial") == []
     assert _names(login("member"), "ministerial") == ["ministerial secrets"]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "other_member", "member", "staff"])
+def test_autocomplete_counts_only_the_points_the_user_can_read(
+    login: Callable[[str], Any], library: Library, persona: str
+) -> None:
+    theme = Theme.objects.get(name="leadership")
+    readable = Note.objects.visible_to(library.world.users[persona]).filter(themes=theme)
+    total = Note.objects.filter(themes=theme).count()
+    [found] = [t for t in login(persona).get(AUTOCOMPLETE, {"q": "leadership"}).json()["themes"]]
+    assert found["uses"] == readable.count()
+    if persona != "staff":
+        assert found["uses"] < total
+
+
+def test_a_private_theme_re_tagged_away_is_offered_to_no_one(
+    login: Callable[[str], Any], library: Library
+) -> None:
+    note = library.note("secret")
+    secret = Theme.objects.create(name="ministerial secrets", slug="ministerial-secrets")
+    note.themes.add(secret)
+    note.themes.remove(secret)  # re-tagged: the theme is used nowhere now
+    suggest = reverse("notes:theme_suggestions")
+    for persona in ["other_member", "member", "facilitator"]:
+        client = login(persona)
+        assert _names(client, "ministerial") == []
+        text = {"text": "We spoke of ministerial secrets."}
+        assert client.post(suggest, text).json()["suggestions"] == []
+    # The network's vocabulary, curated in the admin, is offered before any use.
+    Theme.objects.filter(pk=secret.pk).update(curated=True)
+    assert _names(login("other_member"), "ministerial") == ["ministerial secrets"]
 
 
 def test_theme_names_split_trim_and_drop_duplicates() -> None:

@@ -291,7 +291,7 @@ def test_theme_figures_are_reused_for_readers_of_the_same_cells(
 
 @pytest.mark.django_db
 def test_theme_suggestions_follow_posted_text_for_writers_only(client: Any, world: Any) -> None:
-    Theme.objects.create(name="trust", keywords="trusted")
+    Theme.objects.create(name="trust", keywords="trusted", curated=True)
     url = reverse("notes:theme_suggestions")
     assert client.post(url, {"text": "They trusted us."}).status_code == 302  # log in first
     client.force_login(world.users["facilitator"])

@@ -115,7 +115,9 @@ class Command(BaseCommand):
     def _themes(self) -> None:
         for name, (description, keywords) in network.THEMES.items():
             if not Theme.objects.named(name).exists():
-                Theme.objects.create(name=name, description=description, keywords=keywords)
+                Theme.objects.create(
+                    name=name, description=description, keywords=keywords, curated=True
+                )
                 self.created["themes"] += 1
 
     def _meetings(self, people: dict[str, Any], cells: dict[str, Cell]) -> None:

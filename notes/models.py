@@ -200,6 +200,9 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
     themes = TaggableManager(
         through="TaggedNote",
         blank=True,
+        # Without it taggit orders a point's themes by nothing (the table's
+        # physical order, which a restored copy changes); the chips read A-Z.
+        ordering=[Lower("name"), "pk"],
         verbose_name="themes",
         help_text="Comma-separated themes, e.g. “leadership, systems change”.",
     )

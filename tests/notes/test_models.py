@@ -122,3 +122,16 @@ def test_note_history_snapshots_theme_names_and_leaves_out_the_vector(world: Wor
 def test_theme_keyword_list_splits_and_trims(db: None) -> None:
     theme = Theme(name="prevention", keywords=" early action, early intervention ,, ")
     assert theme.keyword_list() == ["early action", "early intervention"]
+
+
+def test_a_points_themes_come_in_name_order_whatever_the_rows_order(world: World) -> None:
+    note = world.meetings[("public", "published")].notes.first()
+    assert note is not None
+    note.themes.set(["zeta", "Alpha", "mid"])
+    # An update writes a new row version at the table's end: physical order changes.
+    Theme.objects.filter(name="Alpha").update(description="moved")
+    expected = ["Alpha", "leadership", "mid", "zeta"]
+    note.themes.add("leadership")
+    assert [theme.name for theme in note.themes.all()] == expected
+    prefetched = Note.objects.prefetch_related("themes").get(pk=note.pk)
+    assert [theme.name for theme in prefetched.themes.all()] == expected

@@ -46,6 +46,20 @@ class UserAdmin(DjangoUserAdmin):
             return readonly
         return (*readonly, *PRIVILEGE_FIELDS, "last_login", "date_joined")
 
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        """Network admins update members' names and addresses, not other staff's:
+        a staff account (username, name, active or not) is changed by its owner
+        or a superuser, so one network admin cannot lock out or rename another.
+        """
+        if (
+            obj is not None
+            and obj.is_staff
+            and obj.pk != request.user.pk
+            and not request.user.is_superuser
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:

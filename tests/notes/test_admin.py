@@ -262,6 +262,32 @@ def test_network_admin_cannot_make_themselves_superuser(network_admin: Any, worl
     assert not me.is_superuser
 
 
+def test_network_admins_cannot_deactivate_or_rename_other_staff(
+    network_admin: Any, world: World
+) -> None:
+    other = world.users["staff"]
+    url = reverse("admin:betterway_user_change", args=[other.pk])
+    page = network_admin.get(url)
+    assert page.status_code == 200  # they may see the account…
+    assert 'name="is_active"' not in page.text and 'name="username"' not in page.text
+    data = {
+        "username": "renamed",
+        "display_name": "Renamed",
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
+    }
+    assert network_admin.post(url, data).status_code == 403  # …not change it
+    other.refresh_from_db()
+    assert other.username == "staff" and other.is_active
+    # A member's account is still theirs to update.
+    member = world.users["member"]
+    member_url = reverse("admin:betterway_user_change", args=[member.pk])
+    response = network_admin.post(member_url, {**data, "username": "member2"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.username == "member2" and not member.is_active
+
+
 def test_the_network_admin_group_exists_after_migrating(db: None) -> None:
     group = Group.objects.get(name=NETWORK_ADMINS)
     codenames = set(group.permissions.values_list("codename", flat=True))

@@ -10,6 +10,8 @@ take the text of the same parse.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -45,6 +47,18 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 _PARSER = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
     ["table", "replacements", "smartquotes"]
 )
+_commonmark_link_check = _PARSER.validateLink
+
+
+def _allowed_link(url: str) -> bool:
+    """Only links nh3 keeps become links: any other (ftp:, tel:) stays as the text
+    typed, rather than an <a> whose address the sanitiser would remove.
+    """
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return _commonmark_link_check(url) and (not scheme or scheme in ALLOWED_URL_SCHEMES)
+
+
+_PARSER.validateLink = _allowed_link  # type: ignore[method-assign]
 
 
 def render_markdown(text: str) -> SafeString:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -69,3 +70,20 @@ def test_excerpts_are_the_text_without_markdown() -> None:
     text = "See the [RSA report](https://example.org/rsa) and **bold** words:\n- one\n- two"
     assert plain_excerpt(text) == "See the RSA report and bold words: one two"
     assert plain_excerpt("one two three four", 2) == "one two …"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x](javascript:alert(1))",
+        "[x](ftp://files.example.org/a)",
+        "[call](tel:0123)",
+        "<ftp://files.example.org>",
+        "[**bold** words](vbscript:x)",
+        "[x](JaVaScRiPt:alert(1))",
+    ],
+)
+def test_a_link_the_sanitiser_would_empty_stays_text(text: str) -> None:
+    html = render_markdown(text)
+    assert not re.search(r"<a(?![^>]*\bhref=)", html), html
+    assert "href" not in html

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -16,25 +17,22 @@ from betterway.text import strip_control_characters
 _CONTROL_IN_QUERY = re.compile(r"%(?:[01][0-9a-f]|7f)", re.IGNORECASE)
 
 
-class ContentSecurityPolicyMiddleware:
-    """Send the Content-Security-Policy from settings: no inline script or style.
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's header from settings: no inline script or style.
 
     Everything the site loads comes from its own origin, so a stored string
-    that slips through escaping still cannot run.
+    that slips through escaping still cannot run. Django admin's widgets
+    (select2 autocomplete, calendars) write style attributes, so the admin
+    alone gets ``ADMIN_CONTENT_SECURITY_POLICY_UPDATE``; scripts stay 'self'.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        policy = (
-            settings.ADMIN_CONTENT_SECURITY_POLICY
-            if request.path.startswith(self.admin_prefix)
-            else settings.CONTENT_SECURITY_POLICY
-        )
-        response.headers.setdefault("Content-Security-Policy", policy)
-        return response
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path.startswith(self.admin_prefix):
+            parts.update = {**settings.ADMIN_CONTENT_SECURITY_POLICY_UPDATE, **(parts.update or {})}
+        return parts
 
     @cached_property
     def admin_prefix(self) -> str:

@@ -232,21 +232,31 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# The cache holds aggregate figures (log-in failures live in the database). "locmem" is per
-# process; with several server processes use "database" (after
-# `manage.py createcachetable`) so they share it.
+# The largest request body read: forms, a pasted note (2,000,000 characters)
+# and a note file (5 MB) fit; anything larger is refused unread (413).
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+
+# The cache holds aggregate figures and is shared by every process and server
+# by default: PostgreSQL's own table (which `migrate` creates), or Redis when
+# REDIS_URL is set. "locmem" (one per process) suits a single process only.
+CACHE_TABLE = "betterway_cache"
+_redis_url = env_str("REDIS_URL")
 _CACHES = {
     "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "database": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "betterway_cache",
+        "LOCATION": CACHE_TABLE,
     },
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url},
 }
-_cache = env_str("BETTERWAY_CACHE", "locmem")
+_cache = env_str("BETTERWAY_CACHE", "redis" if _redis_url else "database")
 if _cache not in _CACHES:
     raise ImproperlyConfigured(
         f"BETTERWAY_CACHE must be one of {', '.join(_CACHES)}; got {_cache!r}"
     )
+if _cache == "redis" and not _redis_url.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("BETTERWAY_CACHE=redis needs REDIS_URL=redis://host:6379/0")
 CACHES = {"default": _CACHES[_cache]}
 
 # How long aggregate figures (theme counts, charts, related themes) are reused

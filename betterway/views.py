@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cells.models import Meeting
 
 RECENT_MEETINGS = 10
+HEALTH_KEY = "healthz:probe"
 
 
 @require_safe
@@ -36,14 +39,33 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the app can reach its database, 503 when it cannot."""
+    """200 when the app can reach its database and its shared cache, else 503 saying which."""
+    checks = {"database": _database_ok(), "cache": _cache_ok()}
+    healthy = all(checks.values())
+    report = {name: "ok" if ok else "unreachable" for name, ok in checks.items()}
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **report}, status=200 if healthy else 503
+    )
+
+
+def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return False
+    return True
+
+
+def _cache_ok() -> bool:
+    """A value written to the cache reads back (a missing cache table fails here)."""
+    probe = get_random_string(12)
+    try:
+        cache.set(HEALTH_KEY, probe, 30)
+        return cache.get(HEALTH_KEY) == probe
+    except Exception:  # any backend's failure (table, server, network) means "unreachable"
+        return False
 
 
 @require_safe

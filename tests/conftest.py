@@ -26,8 +26,10 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     # Hashing test passwords slowly protects nothing and costs seconds per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests see figures counted afresh; the cache has tests of its own.
+    # Tests see figures counted afresh, and count only their own queries; the
+    # shared cache (a database table by default) has tests of its own.
     settings.STATS_CACHE_SECONDS = 0
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import OperationalError
-from django.test import Client
+from django.conf import settings
+from django.core.cache import caches
+from django.db import OperationalError, connection
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.personas import PASSWORD, World
@@ -15,8 +17,33 @@ from tests.personas import PASSWORD, World
 def test_health_check_answers_200_after_a_database_round_trip(client: Any, db: None) -> None:
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_check_answers_503_when_the_cache_table_is_missing(client: Any, db: None) -> None:
+    # A database cache whose table was never created: every log-in would fail.
+    missing = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "no_such_cache_table",
+    }
+    with override_settings(CACHES={"default": missing}):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unreachable"}
+
+
+def test_migrate_creates_the_shared_cache_table(client: Any, db: None) -> None:
+    shared = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": settings.CACHE_TABLE,
+    }
+    with override_settings(CACHES={"default": shared}):
+        assert client.get(reverse("healthz")).status_code == 200
+        caches["default"].set("shared", "by every process")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {settings.CACHE_TABLE}")  # noqa: S608
+            assert cursor.fetchone()[0] >= 1
 
 
 def test_health_check_answers_503_when_the_database_is_down(

@@ -60,7 +60,8 @@ def test_production_refuses_to_start_without_adatabase_url_of_tests() -> None:
         ("DJANGO_CONN_MAX_AGE", "forever", "DJANGO_CONN_MAX_AGE must be a whole number"),
         ("DJANGO_HSTS_SECONDS", "-5", "DJANGO_HSTS_SECONDS must be at least 0"),
         ("DATABASE_URL", "sqlite:///db.sqlite3", "DATABASE_URL must be a postgres"),
-        ("BETTERWAY_CACHE", "redis", "BETTERWAY_CACHE must be one of locmem, database"),
+        ("BETTERWAY_CACHE", "memcached", "BETTERWAY_CACHE must be one of locmem, database, redis"),
+        ("BETTERWAY_CACHE", "redis", "BETTERWAY_CACHE=redis needs REDIS_URL"),
         ("EMAIL_URL", "redis://mail", "EMAIL_URL must be smtp://"),
         ("EMAIL_URL", "smtp://mail:25?tls=1&ssl=1", "EMAIL_URL cannot ask for both tls and ssl"),
         ("EMAIL_URL", "smtp://mail:port/", "EMAIL_URL has a port that is not a number"),
@@ -71,6 +72,32 @@ def test_bad_values_are_rejected_with_a_clear_message(name: str, value: str, mes
     result = _run(IMPORT, **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+PRINT_CACHE = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'betterway.settings'; "
+    "django.setup(); from django.conf import settings; "
+    "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION'))"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "django.core.cache.backends.db.DatabaseCache betterway_cache"),
+        (
+            {"REDIS_URL": "redis://cache.internal:6379/1"},
+            "django.core.cache.backends.redis.RedisCache redis://cache.internal:6379/1",
+        ),
+        ({"BETTERWAY_CACHE": "locmem"}, "django.core.cache.backends.locmem.LocMemCache None"),
+    ],
+)
+def test_the_cache_is_shared_by_every_process_by_default(
+    env: dict[str, str], expected: str
+) -> None:
+    result = _run(PRINT_CACHE, DJANGO_DEBUG="1", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(expected)
 
 
 @pytest.mark.django_db

@@ -127,7 +127,9 @@ def theme_autocomplete(request: HttpRequest) -> JsonResponse:
         offered.filter(name__icontains=typed)
         .annotate(
             # Only the points this reader may read are counted.
-            uses=Count("tagged_notes", filter=visible_notes_q(user, "tagged_notes__content_object__")),
+            uses=Count(
+                "tagged_notes", filter=visible_notes_q(user, "tagged_notes__content_object__")
+            ),
             exact=Case(
                 When(name__iexact=typed, then=Value(0)),
                 default=Value(1),

@@ -133,5 +133,5 @@ def test_a_points_themes_come_in_name_order_whatever_the_rows_order(world: World
     expected = ["Alpha", "leadership", "mid", "zeta"]
     note.themes.add("leadership")
     assert [theme.name for theme in note.themes.all()] == expected
-    prefetched = Note.objects.prefetch_related("themes").get(pk=note.pk)
+    prefetched = Note.objects.prefetch_related("themes").get(pk=note.pk)  # type: ignore[misc]  # taggit has no type information
     assert [theme.name for theme in prefetched.themes.all()] == expected

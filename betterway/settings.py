@@ -143,6 +143,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request too large for any form is refused before anything reads it.
+    "betterway.errors.RequestSizeMiddleware",
+    "betterway.errors.DatabaseRecoveryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "betterway.middleware.ContentSecurityPolicyMiddleware",
@@ -193,6 +196,15 @@ else:
     raise ImproperlyConfigured("DATABASE_URL is required when DJANGO_DEBUG is off.")
 _database["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
 _database["CONN_HEALTH_CHECKS"] = True
+# A database that accepts connections but never answers must not hang pages:
+# connecting gives up after this long, and (in the web server, where wsgi.py
+# sets it) any one statement after BETTERWAY_STATEMENT_TIMEOUT seconds. Workers
+# and commands (migrations, backups) have no statement limit unless it is set.
+_options = _database.setdefault("OPTIONS", {})
+_options.setdefault("connect_timeout", env_int("BETTERWAY_DB_CONNECT_TIMEOUT", 5, minimum=1))
+STATEMENT_TIMEOUT_SECONDS = env_int("BETTERWAY_STATEMENT_TIMEOUT", 0)
+if STATEMENT_TIMEOUT_SECONDS:
+    _options["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_SECONDS * 1000}"
 DATABASES = {"default": _database}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

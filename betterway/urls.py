@@ -13,6 +13,9 @@ admin.site.site_title = "Better Way Notes admin"
 admin.site.index_title = "Run the network"
 admin.site.login_form = AdminLoginForm
 
+# Database outages and runaway queries answer 503 (try again), not 500.
+handler500 = "betterway.errors.server_error"
+
 urlpatterns = [
     # A member's dashboard; the site's home page for visitors who are not logged in.
     path("", home, name="home"),

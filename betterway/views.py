@@ -12,6 +12,7 @@ from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from betterway.errors import already_logged, note_outage
 from cells.models import Meeting
 
 RECENT_MEETINGS = 10
@@ -43,9 +44,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database_ok(), "cache": _cache_ok()}
     healthy = all(checks.values())
     report = {name: "ok" if ok else "unreachable" for name, ok in checks.items()}
-    return JsonResponse(
+    response = JsonResponse(
         {"status": "ok" if healthy else "unavailable", **report}, status=200 if healthy else 503
     )
+    if not checks["database"]:
+        # Probed every few seconds: the outage is logged once, not per probe.
+        already_logged(response)
+    return response
 
 
 def _database_ok() -> bool:
@@ -53,7 +58,8 @@ def _database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
+    except DatabaseError as error:
+        note_outage(error)
         return False
     return True
 

@@ -9,7 +9,7 @@ LOCALDB := $(BIN)/python -m betterway.dev.localdb
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test bench bench-mail lint format lock clean-db
+.PHONY: install run test bench bench-mail load backup restore lint format lock clean-db
 
 $(STAMP): requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ bench-mail: install
 	@DJANGO_DEBUG=1 exec $(LOCALDB) run -- sh -c '\
 		$(BIN)/python manage.py migrate --noinput -v0 && \
 		exec $(BIN)/python manage.py bench_mail $(BENCH_ARGS)'
+
+# Simulated users against nginx and gunicorn on production settings, on the
+# demo in its own database: make load LOAD_ARGS="--users 50 --seconds 60"
+load: install
+	@DJANGO_DEBUG=1 BETTERWAY_DATABASE=betterway_load exec $(LOCALDB) run -- sh -c '\
+		$(BIN)/python manage.py migrate --noinput -v0 && \
+		$(BIN)/python manage.py load_demo -v0 && \
+		exec $(BIN)/python manage.py load $(LOAD_ARGS)'
 
 lint: install
 	$(BIN)/ruff check .

@@ -28,6 +28,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from betterway.dev.production import database_url
 from betterway.models import User
 from cells.models import Cell, Meeting, MeetingStatus, Membership, Role, Visibility
 from notes.models import Note, Theme
@@ -300,13 +301,7 @@ def link_in(text: Any, path_start: str) -> str:
 
 def database_url_of_tests() -> str:
     """A DATABASE_URL for the test database, for code run in another process."""
-    from django.db import connection
-
-    params = connection.get_connection_params()
-    host = str(params.get("host", "")).replace("/", "%2F")
-    port = f":{params['port']}" if params.get("port") else ""
-    password = f":{params['password']}" if params.get("password") else ""
-    return f"postgres://{params['user']}{password}@{host}{port}/{connection.settings_dict['NAME']}"
+    return database_url()
 
 
 def _manage_py(*arguments: str, **environment: str) -> subprocess.Popen[str]:

@@ -11,11 +11,7 @@ from pathlib import Path
 
 from django.db import connection
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from betterway.dev.production import free_port
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -16,11 +17,42 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 NGINX_SITE = BASE_DIR / "deploy" / "nginx.conf"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def database_url() -> str:
+    """A DATABASE_URL for the database this process uses, for servers started from it."""
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    host = str(params.get("host", "")).replace("/", "%2F")
+    port = f":{params['port']}" if params.get("port") else ""
+    password = f":{params['password']}" if params.get("password") else ""
+    name = connection.settings_dict["NAME"]
+    return f"postgres://{params['user']}{password}@{host}{port}/{name}"
+
+
+def login_session(user: Any) -> dict[str, str]:
+    """The session cookie of ``user`` logged in, as a browser would hold it after logging in."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[-1]
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return {settings.SESSION_COOKIE_NAME: session.session_key or ""}
 
 
 def production_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -65,9 +97,12 @@ def collect_static(env: dict[str, str]) -> None:
 
 @contextmanager
 def gunicorn(
-    env: dict[str, str], port: int, *, workers: int = 2, healthy: bool = True
+    env: dict[str, str], port: int, *, workers: int = 2, healthy: bool = True, quiet: bool = False
 ) -> Iterator[subprocess.Popen[str]]:
-    """gunicorn serving the app on 127.0.0.1:port with sync workers, as README runs it."""
+    """gunicorn serving the app on 127.0.0.1:port with sync workers, as README runs it.
+
+    Its log is captured (``communicate()`` reads it), or dropped when ``quiet``.
+    """
     server = subprocess.Popen(  # noqa: S603 - our own server on loopback
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -81,7 +116,7 @@ def gunicorn(
         ],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL if quiet else subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )

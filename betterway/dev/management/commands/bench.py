@@ -12,8 +12,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -35,6 +33,13 @@ from django.utils import timezone
 
 from betterway.dev.bench_digests import bench_digests
 from betterway.dev.management.commands.scale_data import BENCH_NARROW, BENCH_WIDE
+from betterway.dev.production import (
+    collect_static,
+    database_url,
+    gunicorn,
+    login_session,
+    production_env,
+)
 from betterway.dev.vocabulary import RARE
 from cells.models import Cell, Meeting, Visibility
 from notes.models import Note, Theme
@@ -290,79 +295,26 @@ class Command(BaseCommand):
     # Throughput --------------------------------------------------------------
 
     def _throughput(self, user: Any, targets: dict[str, Any]) -> dict[str, Any]:
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-        cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        session = login_session(user)
+        cookie = "; ".join(f"{name}={value}" for name, value in session.items())
         port = 8765
-        server = self._start_gunicorn(port)
+        env = production_env(database_url(), BETTERWAY_BENCHMARK_VIEWS="1")
+        collect_static(env)
         try:
-            rows = {}
-            for name, url in [
-                ("baseline (one query)", "/bench/baseline"),
-                ("theme page", targets["theme"]),
-                ("search", "/search/?q=council"),
-            ]:
-                rows[name] = self._load(port, url, cookie)
+            with gunicorn(env, port, workers=2, quiet=True):
+                rows = {}
+                for name, url in [
+                    ("baseline (one query)", "/bench/baseline"),
+                    ("theme page", targets["theme"]),
+                    ("search", "/search/?q=council"),
+                ]:
+                    rows[name] = self._load(port, url, cookie)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
-            session.delete()
+            SessionStore(session[settings.SESSION_COOKIE_NAME]).delete()
         base = rows["baseline (one query)"]["requests_per_second"]
         for row in rows.values():
             row["share_of_baseline"] = round(row["requests_per_second"] / base, 2)
         return rows
-
-    def _start_gunicorn(self, port: int) -> subprocess.Popen[bytes]:
-        db = connection.settings_dict
-        host = str(db["HOST"]).replace("/", "%2F")
-        env = {
-            **os.environ,
-            "DJANGO_DEBUG": "0",
-            # The same key as here, so the session made here is valid there.
-            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_SECURE_COOKIES": "0",
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "BETTERWAY_BENCHMARK_VIEWS": "1",
-            "DATABASE_URL": f"postgres://{db['USER']}@{host}/{db['NAME']}",
-        }
-        python = sys.executable
-        subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
-            [python, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-        )
-        gunicorn = str(Path(python).with_name("gunicorn"))
-        server = subprocess.Popen(  # noqa: S603 - our own server on loopback
-            [
-                gunicorn,
-                "betterway.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    return server
-            except OSError:
-                time.sleep(0.3)
-        server.terminate()
-        raise CommandError("gunicorn did not start.")
 
     def _load(self, port: int, url: str, cookie: str) -> dict[str, Any]:
         """Requests per second from a pool of keep-alive clients for a fixed time."""

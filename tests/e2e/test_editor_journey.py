@@ -193,7 +193,7 @@ def test_a_half_typed_theme_is_never_saved_as_a_theme(page: Page, world: World) 
 
 
 def test_suggestions_follow_the_text_as_it_is_typed(page: Page, world: World) -> None:
-    Theme.objects.create(name="trust", keywords="trusted")
+    Theme.objects.create(name="trust", keywords="trusted", curated=True)
     meeting = world.meetings[(Visibility.PRIVATE, MeetingStatus.DRAFT)]
     log_in(page, "facilitator", PASSWORD)
     page.goto(f"/cells/private-cell/meetings/{meeting.pk}/edit/")

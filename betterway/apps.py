@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class BetterwayConfig(AppConfig):
     name = "betterway"
     verbose_name = "Site and people"
+
+
+class BetterwayAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on a site that asks staff for a second factor (see admin_site.py)."""
+
+    default = False  # named in INSTALLED_APPS in place of django.contrib.admin
+    default_site = "betterway.admin_site.BetterwayAdminSite"

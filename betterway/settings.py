@@ -120,7 +120,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
-    "django.contrib.admin",
+    "betterway.apps.BetterwayAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -135,6 +135,9 @@ INSTALLED_APPS = [
     # Log-in lock-outs stored in the database, so they hold across processes.
     "axes",
     "csp",
+    # A second factor (TOTP) for staff reaching the admin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "betterway",
     "cells",
     "notes",
@@ -154,6 +157,7 @@ MIDDLEWARE = [
     "betterway.middleware.ControlCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -301,6 +305,11 @@ EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 20, minimum=1)
 
 # Background work (procrastinate): tasks live in each app's tasks.py.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+
+# Staff open the admin only after a code from an authenticator app (TOTP), on
+# by default in production. The demo (make run) turns it off unless asked.
+ADMIN_REQUIRES_SECOND_FACTOR = env_bool("BETTERWAY_ADMIN_SECOND_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = "Better Way Notes"
 
 # Log-in lock-outs (django-axes): 5 failures pause a username, and a username
 # from one address, for 15 minutes; an address on its own is never locked, as

@@ -7,6 +7,7 @@ from django.urls import path, reverse_lazy
 
 from betterway.accounts import views
 from betterway.accounts.forms import LoginForm, QueuedPasswordResetForm
+from betterway.accounts.second_factor import second_factor
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
@@ -36,6 +37,7 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("profile")),
         name="password_change",
     ),
+    path("second-factor/", second_factor, name="second_factor"),
     path("profile/", views.profile, name="profile"),
     path("profile/email/<str:token>/", views.email_confirm, name="email_confirm"),
 ]

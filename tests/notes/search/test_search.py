@@ -169,9 +169,7 @@ def test_snippets_highlight_matches_and_escape_the_note(client: Any, library: Li
 def test_snippets_are_plain_text_marked_where_they_are_cut(client: Any, library: Library) -> None:
     note = library.note("trust")
     words = " ".join(f"filler{n}" for n in range(60))
-    note.body = (
-        f"{words} the [RSA report](https://example.org/rsa) says **trust** grows. {words}"
-    )
+    note.body = f"{words} the [RSA report](https://example.org/rsa) says **trust** grows. {words}"
     note.save()
     response = client.get(SEARCH, {"q": "trust"})
     [snippet] = [n.snippet for n in response.context["page"].object_list if n.pk == note.pk]
@@ -380,7 +378,7 @@ def test_the_best_match_is_found_however_old_it_is(
     client.force_login(library.world.users["member"])
     response = client.get(SEARCH, {"q": "leadership"})
     assert response.context["capped"] is True
-    assert list(response.context["page"].object_list)[0] == oldest
+    assert response.context["page"].object_list[0] == oldest
     # Newest first still shows the newest.
     by_date = client.get(SEARCH, {"q": "leadership", "sort": "date"})
-    assert list(by_date.context["page"].object_list)[0] != oldest
+    assert by_date.context["page"].object_list[0] != oldest

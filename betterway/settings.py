@@ -264,6 +264,10 @@ _CACHES = {
     "database": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": CACHE_TABLE,
+        # Figures are kept per set of readable cells: a network has hundreds of
+        # such sets. Django's default (300 entries, then a third deleted at
+        # each write) would throw them away as fast as they are made.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     },
     "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url},
 }

@@ -19,6 +19,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from cells.access import AnyUser, reader_of
+from notes import content_version
 
 SEARCH_CONFIG = "english"
 # Markers around the words a search or suggestion matched. Control characters
@@ -196,6 +197,7 @@ class NoteQuerySet(models.QuerySet["Note"]):
             )
             .values("names")
         )
+        content_version.bump()  # a set-based change: no save signals fire
         return self.update(theme_names=Coalesce(Subquery(names), Value("")))
 
 

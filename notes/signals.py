@@ -12,6 +12,8 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.dispatch import receiver
 
+from cells.models import Cell, Meeting
+from notes import content_version
 from notes.models import Note, TaggedNote, Theme, ThemeAlias
 
 
@@ -58,3 +60,14 @@ def _network_admin_group(sender: Any, **kwargs: Any) -> None:
         from notes.permissions import ensure_network_admin_group
 
         ensure_network_admin_group()
+
+
+@receiver([post_save, post_delete], sender=Note)
+@receiver([post_save, post_delete], sender=Meeting)
+@receiver([post_save, post_delete], sender=Cell)
+@receiver([post_save, post_delete], sender=Theme)
+@receiver([post_save, post_delete], sender=TaggedNote)
+@receiver([post_save, post_delete], sender=ThemeAlias)
+def _content_changed(sender: type, **_: Any) -> None:
+    """Cached figures are counted afresh after any change to what they count."""
+    content_version.bump()

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from betterway.text import strip_control_characters
 from cells.models import Cell, Meeting, MeetingStatus
+from notes import content_version
 from notes.models import Note, format_theme_names
 from notes.themes.naming import split_theme_names, themes_named
 
@@ -278,6 +279,7 @@ def changing_points(note_ids: Iterable[int]) -> Iterator[list[int]]:
         notes = Note.objects.filter(pk__in=ids)
         notes.update(version=F("version") + 1)
         Note.history.bulk_history_create(list(notes), update=True)
+        content_version.bump()
 
 
 # Restoring from history.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncMonth
 
 from cells.access import AnyUser, reader_of
+from notes import content_version
 from notes.models import Note, NoteQuerySet, TaggedNote, Theme, visible_notes_q
 
 
@@ -21,11 +23,15 @@ def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object)
     """Aggregate figures for this reader, reused for STATS_CACHE_SECONDS.
 
     Counting across hundreds of thousands of points on every view is what
-    makes theme pages slow; these figures may be a few minutes old.
+    makes theme pages slow. Any change to the content counts them afresh.
     """
     if settings.STATS_CACHE_SECONDS <= 0:
         return compute()
-    key = ":".join(["stats", name, reader_of(user).cache_key, *map(str, parts)])
+    # Hashed, so a key is short and plain whatever the reader's cells (any
+    # backend, memcached included, takes it); versioned, so a change to the
+    # content shows at once on every server.
+    raw = ":".join([reader_of(user).cache_key, content_version.current(), *map(str, parts)])
+    key = f"stats:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
     return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
 
 

@@ -1,0 +1,35 @@
+"""One version for everything cached about the content; any change makes a new one.
+
+Cached figures (theme counts, charts, related themes) are keyed by the
+version, in the cache every process and server shares. A publish, an edit,
+a merge or a deletion bumps it when its transaction commits, so the next
+view on any server counts afresh; the old entries simply expire. Bumping
+before the commit would let another server cache the old content under the
+new version.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+KEY = "content:version"
+
+
+def current() -> str:
+    version = cache.get(KEY)
+    if version is None:
+        cache.add(KEY, uuid.uuid4().hex, None)
+        version = cache.get(KEY) or ""
+    return str(version)
+
+
+def _bump_now() -> None:
+    cache.set(KEY, uuid.uuid4().hex, None)
+
+
+def bump() -> None:
+    """A new version once the current transaction commits (at once outside one)."""
+    transaction.on_commit(_bump_now)

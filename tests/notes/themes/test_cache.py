@@ -1,0 +1,78 @@
+"""Cached theme figures change at once when the content does, on every server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.urls import reverse
+
+from betterway.dev.production import free_port, gunicorn, production_env
+from cells.models import MeetingStatus
+from notes.models import Theme
+from notes.record.services import set_status
+from notes.themes.stats import cached
+from tests.personas import World, database_url_of_tests
+from tests.servers import get
+
+INDEX = reverse("notes:theme_index")
+SHARED = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": django_settings.CACHE_TABLE,
+    }
+}
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def ephemeral(world: World) -> Any:
+    """A theme only on the public cell's published meeting: visitors see it."""
+    meeting = world.meetings[("public", "published")]
+    note = meeting.notes.first()
+    assert note is not None
+    note.themes.add(Theme.objects.create(name="ephemeral", slug="ephemeral"))
+    return meeting
+
+
+@pytest.mark.parametrize("change", ["unpublish", "untag", "rename", "delete"])
+def test_figures_change_at_once_after_the_content_does(
+    client: Any, ephemeral: Any, settings: Any, change: str
+) -> None:
+    settings.STATS_CACHE_SECONDS = 300
+    assert ">ephemeral<" in client.get(INDEX).text  # counted and cached
+    if change == "unpublish":
+        set_status(ephemeral, MeetingStatus.DRAFT)
+    elif change == "untag":
+        ephemeral.notes.first().themes.remove(Theme.objects.get(name="ephemeral"))
+    elif change == "rename":
+        Theme.objects.filter(name="ephemeral").update(name="renamed")  # set-based
+        Theme.objects.get(name="renamed").save()
+    else:
+        Theme.objects.get(name="ephemeral").delete()
+    page = client.get(INDEX).text
+    assert ">ephemeral<" not in page
+    assert (">renamed<" in page) == (change == "rename")
+
+
+def test_cache_keys_are_short_whatever_the_reader(world: World, settings: Any) -> None:
+    settings.STATS_CACHE_SECONDS = 300
+    cache.clear()
+    cached(world.users["staff"], "related", lambda: 1, *range(200))
+    keys = list(cache._cache)  # type: ignore[attr-defined]  # locmem's store
+    assert keys and all(len(key) < 100 for key in keys)
+
+
+def test_two_server_processes_agree_after_an_unpublish(ephemeral: Any, settings: Any) -> None:
+    # This process and the server's workers share the database cache.
+    settings.CACHES = SHARED
+    port = free_port()
+    env = production_env(database_url_of_tests(), BETTERWAY_STATS_CACHE_SECONDS="300")
+    with gunicorn(env, port, workers=2, quiet=True):
+        warm = [get(port, INDEX) for _ in range(8)]  # both workers count and cache
+        assert all("ephemeral" in page.text for page in warm)
+        set_status(ephemeral, MeetingStatus.DRAFT)
+        after = [get(port, INDEX) for _ in range(8)]
+    assert not any("ephemeral" in page.text for page in after)

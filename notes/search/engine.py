@@ -90,6 +90,30 @@ class Results:
     capped: bool
     theme_facets: list[ThemeCount]
     cell_facets: list[CellCount]
+    candidates: NoteQuerySet
+
+
+@dataclass(frozen=True)
+class ThemeWords:
+    """Words that are also a theme's name: how many results carry the theme, how many
+    only mention the words. Searching "systems change" and theme:"systems change"
+    then give different counts with the reason on the page.
+    """
+
+    theme: Theme
+    tagged: int
+    mentioning: int
+
+
+def theme_named_by_words(user: AnyUser, results: Results, criteria: Criteria) -> ThemeWords | None:
+    """The counts for ``ThemeWords`` when the words name a theme the user may see."""
+    if not criteria.words or criteria.themes or not results.page.paginator.count:
+        return None
+    named = Theme.objects.find_visible(user, Q(name__iexact=criteria.words.strip('" ')))
+    if not named:
+        return None
+    tagged = results.candidates.filter(tagged_items__tag=named[0]).count()
+    return ThemeWords(named[0], tagged, results.page.paginator.count - tagged)
 
 
 def run_search(user: AnyUser, criteria: Criteria, page_number: str | None) -> Results:
@@ -116,6 +140,7 @@ def run_search(user: AnyUser, criteria: Criteria, page_number: str | None) -> Re
         capped,
         theme_facets=themes_of(candidates, limit=FACET_SIZE),
         cell_facets=cells_discussing(candidates, limit=FACET_SIZE),
+        candidates=candidates,
     )
 
 

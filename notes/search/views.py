@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from notes.search.engine import run_search, similar_themes
+from notes.search.engine import run_search, similar_themes, theme_named_by_words
 from notes.search.forms import SearchForm
 from notes.search.query import Criteria
 from notes.themes.stats import ThemeCount
@@ -28,6 +28,7 @@ def search(request: HttpRequest) -> HttpResponse:
         capped=results.capped,
         theme_facets=_narrowing_links(request, results.theme_facets, criteria),
         cell_facets=results.cell_facets,
+        theme_words=theme_named_by_words(request.user, results, criteria),
     )
     if not results.page.object_list and criteria.words:
         # No hits for the words: perhaps they meant a theme.

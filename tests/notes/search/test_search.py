@@ -382,3 +382,21 @@ def test_the_best_match_is_found_however_old_it_is(
     # Newest first still shows the newest.
     by_date = client.get(SEARCH, {"q": "leadership", "sort": "date"})
     assert by_date.context["page"].object_list[0] != oldest
+
+
+def test_words_that_name_a_theme_say_how_many_are_tagged_and_how_many_mention_them(
+    client: Any, library: Library
+) -> None:
+    client.force_login(library.world.users["staff"])
+    meeting = library.note("pantry").meeting
+    Note.objects.create(meeting=meeting, position=90, body="Systems change is slow work.")
+    words = client.get(SEARCH, {"q": "systems change"})
+    tagged = client.get(SEARCH, {"q": 'theme:"systems change"'})
+    total = words.context["page"].paginator.count
+    only_tagged = tagged.context["page"].paginator.count
+    explained = words.context["theme_words"]
+    assert (explained.tagged, explained.mentioning) == (only_tagged, total - only_tagged)
+    assert explained.mentioning >= 1
+    assert f"{only_tagged} points are tagged" in words.text
+    assert tagged.context["theme_words"] is None  # the theme filter says it already
+    assert client.get(SEARCH, {"q": "pantry"}).context["theme_words"] is None

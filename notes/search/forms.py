@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -127,9 +128,55 @@ class SearchForm(forms.Form):
         dates = self._dates(values) + ([field] if field else [])
         return min(dates, default=None)
 
+    def active_filters(self) -> list[ActiveFilter]:
+        """Each filter in force, from the box's operators or the filter fields,
+        with the address of the same search without it.
+        """
+        if not self.is_bound or self.errors:
+            return []
+        data = cast(QueryDict, self.data)
+        found = []
+        _, operators = split_operators(data.get("q", ""))
+        for name, values in operators.items():
+            for value in values:
+                params = data.copy()
+                params["q"] = _without_operator(params.get("q", ""), name, value)
+                found.append(_filter(name, value, params))
+        for name in ["theme", "cell", "by", "after", "before"]:
+            field_value = data.get(name)
+            if field_value:
+                params = data.copy()
+                params.pop(name)
+                found.append(_filter(name, str(field_value), params))
+        return found
+
     @property
     def has_filters(self) -> bool:
         return any(self.data.get(name) for name in ["theme", "cell", "by", "after", "before"])
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    remove_url: str
+
+
+_LABELS = {"theme": "Theme", "cell": "Cell", "by": "By", "after": "After", "before": "Before"}
+
+
+def _filter(name: str, value: str, params: QueryDict) -> ActiveFilter:
+    params.pop("page", None)
+    if not params.get("q"):
+        params.pop("q", None)
+    return ActiveFilter(f"{_LABELS[name]}: {value}", f"?{params.urlencode()}")
+
+
+def _without_operator(q: str, operator: str, value: str) -> str:
+    """The query ``q`` without its first ``operator:value`` (quoted or not)."""
+    pattern = re.compile(
+        rf'(?<![\w-]){operator}:(?:"{re.escape(value)}"?|{re.escape(value)}(?!\S))', re.IGNORECASE
+    )
+    return " ".join(pattern.sub(" ", q, count=1).split())
 
 
 _EXAMPLES = {

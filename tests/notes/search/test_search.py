@@ -400,3 +400,22 @@ def test_words_that_name_a_theme_say_how_many_are_tagged_and_how_many_mention_th
     assert f"{only_tagged} points are tagged" in words.text
     assert tagged.context["theme_words"] is None  # the theme filter says it already
     assert client.get(SEARCH, {"q": "pantry"}).context["theme_words"] is None
+
+
+def test_filters_in_use_are_chips_that_remove_themselves(client: Any, library: Library) -> None:
+    client.force_login(library.world.users["staff"])
+    response = client.get(
+        SEARCH, {"q": 'pantry theme:"systems change" cell:public-cell', "after": "2015-01-01"}
+    )
+    chips = {chip.label: chip.remove_url for chip in response.context["form"].active_filters()}
+    assert set(chips) == {"Theme: systems change", "Cell: public-cell", "After: 2015-01-01"}
+    assert 'aria-label="Remove the filter Theme: systems change"' in response.text
+    without_theme = client.get(SEARCH + chips["Theme: systems change"])
+    assert without_theme.context["form"]["q"].value() == "pantry cell:public-cell"
+    assert {c.label for c in without_theme.context["form"].active_filters()} == {
+        "Cell: public-cell",
+        "After: 2015-01-01",
+    }
+    without_date = client.get(SEARCH + chips["After: 2015-01-01"])
+    assert "after" not in without_date.context["form"].data
+    assert client.get(SEARCH, {"q": "pantry"}).context["form"].active_filters() == []

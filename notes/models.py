@@ -243,6 +243,8 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
 
     history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = NoteQuerySet.as_manager()
+    # Set on the points of a page of search results: the matching words in context.
+    snippet: str
 
     class Meta:
         ordering = ["meeting", "position"]

@@ -15,7 +15,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramSimilarity,
 )
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Q
 from django.utils.html import escape
@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from betterway.markdown import plain_text
 from betterway.pagination import CountedPaginator
 from cells.access import AnyUser
+from cells.models import Meeting
 from notes.models import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
@@ -91,6 +92,18 @@ class Results:
     theme_facets: list[ThemeCount]
     cell_facets: list[CellCount]
     candidates: NoteQuerySet
+    # How many points match (with ``capped``, how many were drawn); the page
+    # counts meetings instead when the results are grouped.
+    total: int
+    grouped: bool = False
+
+
+@dataclass
+class MeetingGroup:
+    """One meeting of grouped results, with its matching points in rank order."""
+
+    meeting: Meeting
+    points: list[Note]
 
 
 @dataclass(frozen=True)
@@ -107,20 +120,23 @@ class ThemeWords:
 
 def theme_named_by_words(user: AnyUser, results: Results, criteria: Criteria) -> ThemeWords | None:
     """The counts for ``ThemeWords`` when the words name a theme the user may see."""
-    if not criteria.words or criteria.themes or not results.page.paginator.count:
+    if not criteria.words or criteria.themes or not results.total:
         return None
     named = Theme.objects.find_visible(user, Q(name__iexact=criteria.words.strip('" ')))
     if not named:
         return None
     tagged = results.candidates.filter(tagged_items__tag=named[0]).count()
-    return ThemeWords(named[0], tagged, results.page.paginator.count - tagged)
+    return ThemeWords(named[0], tagged, results.total - tagged)
 
 
-def run_search(user: AnyUser, criteria: Criteria, page_number: str | None) -> Results:
+def run_search(
+    user: AnyUser, criteria: Criteria, page_number: str | None, *, group: bool = False
+) -> Results:
     """The page of results, the facets, and whether the candidates were capped.
 
     Fast queries pick the candidates; ranking, counting and facets then touch
-    only them.
+    only them. With ``group``, a page lists meetings, each with its matching
+    points beneath, in the order of each meeting's best point.
     """
     matching = matching_notes(user, criteria)
     newest = _newest_ids(matching, criteria)
@@ -130,18 +146,39 @@ def run_search(user: AnyUser, criteria: Criteria, page_number: str | None) -> Re
         ids = _best_heading_ids(matching, criteria) + ids
         ids = list(dict.fromkeys(ids))
     candidates = Note.objects.filter(pk__in=ids)
-    paginator = CountedPaginator(
-        ordered(candidates, criteria).for_listing(), RESULTS_PER_PAGE, known_count=len(ids)
-    )
-    page = paginator.get_page(page_number)
-    add_snippets(page, criteria)
+    if group:
+        page = _grouped_page(candidates, criteria, page_number)
+    else:
+        paginator = CountedPaginator(
+            ordered(candidates, criteria).for_listing(), RESULTS_PER_PAGE, known_count=len(ids)
+        )
+        page = paginator.get_page(page_number)
+        page.object_list = add_snippets(list(page.object_list), criteria)
     return Results(
         page,
         capped,
         theme_facets=themes_of(candidates, limit=FACET_SIZE),
         cell_facets=cells_discussing(candidates, limit=FACET_SIZE),
         candidates=candidates,
+        total=len(ids),
+        grouped=group,
     )
+
+
+def _grouped_page(candidates: NoteQuerySet, criteria: Criteria, page_number: str | None) -> Page:
+    """A page of meetings (in the order of their best points), each with its points."""
+    by_meeting: dict[int, list[int]] = {}
+    for pk, meeting_id in ordered(candidates, criteria).values_list("pk", "meeting_id"):
+        by_meeting.setdefault(meeting_id, []).append(pk)
+    page = Paginator(list(by_meeting.values()), RESULTS_PER_PAGE).get_page(page_number)
+    wanted = [pk for pks in page.object_list for pk in pks]
+    notes = {note.pk: note for note in Note.objects.filter(pk__in=wanted).for_listing()}
+    add_snippets([notes[pk] for pk in wanted], criteria)
+    groups: list[Any] = [
+        MeetingGroup(notes[pks[0]].meeting, [notes[pk] for pk in pks]) for pks in page.object_list
+    ]
+    page.object_list = groups
+    return page
 
 
 def _best_heading_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
@@ -201,13 +238,12 @@ _HEADLINE_OPTIONS = (
 SNIPPET_SOURCE_CHARS = 20_000
 
 
-def add_snippets(page: Page, criteria: Criteria) -> None:
-    """Give each note on the page a ``snippet``: the matching words highlighted in
+def add_snippets(notes: list[Note], criteria: Criteria) -> list[Note]:
+    """Give each note (of a page) a ``snippet``: the matching words highlighted in
     its plain text (no Markdown), with "…" where it starts or ends mid-text.
 
     One query for the whole page, and only for the page: ts_headline is slow.
     """
-    notes = list(page.object_list)
     query = criteria.query
     plain = {note.pk: plain_text(note.body[:SNIPPET_SOURCE_CHARS]) for note in notes}
     headlines: dict[int, str] = {}
@@ -223,7 +259,7 @@ def add_snippets(page: Page, criteria: Criteria) -> None:
         text = plain[note.pk]
         headline = headlines.get(note.pk)
         note.snippet = highlight(_marked_cut(headline, text) if headline else _cut(text))
-    page.object_list = notes
+    return notes
 
 
 def _tsquery_sql(query: SearchQuery) -> tuple[str, tuple[Any, ...]]:

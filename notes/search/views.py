@@ -21,11 +21,14 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return render(request, "search/search.html", context, status=200)
     criteria = form.criteria if form.is_bound else Criteria()
-    results = run_search(request.user, criteria, request.GET.get("page"))
+    group = request.GET.get("group") == "meeting"
+    results = run_search(request.user, criteria, request.GET.get("page"), group=group)
     context.update(
         criteria=criteria,
         page=results.page,
         capped=results.capped,
+        total=results.total,
+        grouped=results.grouped,
         theme_facets=_narrowing_links(request, results.theme_facets, criteria),
         cell_facets=results.cell_facets,
         theme_words=theme_named_by_words(request.user, results, criteria),

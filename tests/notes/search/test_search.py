@@ -419,3 +419,35 @@ def test_filters_in_use_are_chips_that_remove_themselves(client: Any, library: L
     without_date = client.get(SEARCH + chips["After: 2015-01-01"])
     assert "after" not in without_date.context["form"].data
     assert client.get(SEARCH, {"q": "pantry"}).context["form"].active_filters() == []
+
+
+def test_grouped_by_meeting_each_meeting_once_with_its_matching_points(
+    client: Any, library: Library, count_queries: Callable[[Any, str], int]
+) -> None:
+    client.force_login(library.world.users["staff"])
+    meeting = library.note("pantry").meeting
+    for position in range(70, 74):
+        Note.objects.create(
+            meeting=meeting, position=position, body=f"The pantry again {position}."
+        )
+    flat = client.get(SEARCH, {"q": "pantry"})
+    grouped = client.get(SEARCH, {"q": "pantry", "group": "meeting"})
+    groups = list(grouped.context["page"].object_list)
+    flat_notes = list(flat.context["page"].object_list)
+    assert len({group.meeting.pk for group in groups}) == len(groups)
+    assert sorted(n.pk for g in groups for n in g.points) == sorted(n.pk for n in flat_notes)
+    [pantry] = [group for group in groups if group.meeting == meeting]
+    assert len(pantry.points) == 5 and all("<mark>" in n.snippet for n in pantry.points)
+    assert "5 matching points" in grouped.text
+    assert f"found in {len(groups)} meeting" in grouped.text
+    # The order of meetings follows their best point.
+    assert groups[0].meeting == flat_notes[0].meeting
+    # Readers see only what they may read.
+    outsider = client
+    outsider.force_login(library.world.users["outsider"])
+    for group in outsider.get(SEARCH, {"q": "pantry", "group": "meeting"}).context["page"]:
+        assert can_read("outsider", group.meeting.cell.visibility, group.meeting.status)
+    url = f"{SEARCH}?q=pantry&group=meeting"
+    before = count_queries(client, url)
+    Note.objects.create(meeting=meeting, position=80, body="More pantry.")
+    assert count_queries(client, url) == before

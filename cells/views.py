@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from betterway.highlighting import words_to_mark
 from cells.access import get_visible_cell, get_visible_meeting, is_network_staff, reader_of
 from cells.models import Cell, Meeting, MeetingStatus, Role
 
@@ -74,5 +75,21 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "next": following,
         "can_edit": reader_of(request.user).may_edit_cell(meeting.cell_id),
         "show_names": meeting.names_shown_to(request.user),
+        **_search_context(request, meeting),
     }
     return render(request, "cells/meeting_detail.html", context)
+
+
+def _search_context(request: HttpRequest, meeting: Meeting) -> dict[str, object]:
+    """Opened from search results: the words to mark, and the way back to the results."""
+    search = request.GET.get("highlight", "")[:200].strip()
+    back = request.GET.get("back", "")
+    if not search:
+        return {}
+    texts = [f"{note.heading} {note.body}" for note in meeting.notes.all()]
+    return {
+        "highlight": search,
+        "highlight_words": words_to_mark(search, texts),
+        # Only a search page of this site, never an address from elsewhere.
+        "back_to_results": back if back.startswith("/search/") else "",
+    }

@@ -7,6 +7,7 @@ from django.forms import BoundField
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from betterway.highlighting import mark_words
 from betterway.markdown import plain_excerpt, render_markdown
 
 register = template.Library()
@@ -16,6 +17,14 @@ register = template.Library()
 def markdown_filter(text: str) -> SafeString:
     """Render user Markdown as sanitised HTML."""
     return render_markdown(text)
+
+
+@register.filter
+def mark_search_words(html: str, words: set[str] | None) -> SafeString:
+    """Mark the words of the search that opened this page (see betterway/highlighting.py)."""
+    if not words:
+        return html if isinstance(html, SafeString) else escape(html)
+    return mark_words(html if isinstance(html, SafeString) else escape(html), words)
 
 
 @register.filter

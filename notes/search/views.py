@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -32,6 +33,10 @@ def search(request: HttpRequest) -> HttpResponse:
         theme_facets=_narrowing_links(request, results.theme_facets, criteria),
         cell_facets=results.cell_facets,
         theme_words=theme_named_by_words(request.user, results, criteria),
+        # A result opens its meeting with these words marked, and a way back here.
+        hit_query=urlencode({"highlight": criteria.words, "back": request.get_full_path()})
+        if criteria.words
+        else "",
     )
     if not results.page.object_list and criteria.words:
         # No hits for the words: perhaps they meant a theme.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import html
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -451,3 +453,31 @@ def test_grouped_by_meeting_each_meeting_once_with_its_matching_points(
     before = count_queries(client, url)
     Note.objects.create(meeting=meeting, position=80, body="More pantry.")
     assert count_queries(client, url) == before
+
+
+def test_a_hit_opens_its_meeting_with_the_words_marked_and_a_way_back(
+    client: Any, library: Library
+) -> None:
+    client.force_login(library.world.users["staff"])
+    results = client.get(SEARCH, {"q": "pantries -council"})
+    note = library.note("pantry")
+    [link] = re.findall(rf'href="([^"]*#{note.anchor})"', results.text)
+    link = html.unescape(link)
+    assert "highlight=" in link and "back=" in link
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "<mark>pantry</mark>" in page.text  # stemmed as search stems it
+    assert "<mark>council</mark>" not in page.text  # excluded words are not marked
+    [back] = re.findall(r'<a href="([^"]*)">Back to results</a>', page.text)
+    assert html.unescape(back) == "/search/?q=pantries+-council"
+    # Only this site's search pages are offered as the way back.
+    meeting = note.meeting.get_absolute_url()
+    elsewhere = client.get(meeting, {"highlight": "pantry", "back": "https://evil.example/"})
+    assert "Back to results" not in elsewhere.text and "<mark>pantry</mark>" in elsewhere.text
+    # Marks never go inside markup, and typed markup stays text.
+    note.body = 'A [pantry link](https://example.org/pantry) & <b>pantry</b> "pantry"'
+    note.save()
+    marked = client.get(meeting, {"highlight": "pantry"}).text
+    assert 'href="https://example.org/pantry"' in marked
+    assert "&lt;b&gt;<mark>pantry</mark>&lt;/b&gt;" in marked
+    assert client.get(meeting).text.count("<mark>") == 0

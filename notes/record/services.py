@@ -27,6 +27,7 @@ from betterway.text import strip_control_characters
 from cells.models import Cell, Meeting, MeetingStatus
 from notes import content_version
 from notes.models import Note, format_theme_names
+from notes.search import words as search_words
 from notes.themes.naming import split_theme_names, themes_named
 
 # The meeting fields a restore brings back (status is changed by publishing).
@@ -83,6 +84,7 @@ def _locked(meeting_pk: int, version: int | None = None) -> Iterator[Meeting]:
             raise StaleRecord(locked)
         locked.version += 1
         yield locked
+        search_words.refresh_after_commit(locked.cell_id)
 
 
 def _clean(value: Any) -> Any:
@@ -107,6 +109,7 @@ def create_meeting(
         _save_points(meeting, user, points, existing={})
         if meeting.is_published:
             _announce_publication(meeting)
+            search_words.refresh_after_commit(cell.pk)
     return meeting
 
 
@@ -264,6 +267,8 @@ def _bump_meetings(meeting_ids: Iterable[int]) -> None:
     for meeting in meetings:
         meeting.version += 1
     Meeting.history.bulk_history_create(meetings, update=True)
+    for cell_id in {meeting.cell_id for meeting in meetings}:
+        search_words.refresh_after_commit(cell_id)
 
 
 @contextmanager

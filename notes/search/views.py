@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_safe
 from notes.search.engine import run_search, similar_themes, theme_named_by_words
 from notes.search.forms import SearchForm
 from notes.search.query import Criteria
+from notes.search.words import correction_for
 from notes.themes.stats import ThemeCount
 
 
@@ -39,9 +41,30 @@ def search(request: HttpRequest) -> HttpResponse:
         else "",
     )
     if not results.page.object_list and criteria.words:
-        # No hits for the words: perhaps they meant a theme.
+        # No hits for the words: perhaps they meant a theme, or misspelt a word.
         context["did_you_mean"] = similar_themes(request.user, criteria.words)
+        context["correction"] = _corrected_search(request, criteria.words)
     return render(request, "search/search.html", context)
+
+
+@dataclass(frozen=True)
+class CorrectedSearch:
+    text: str
+    url: str
+
+
+def _corrected_search(request: HttpRequest, words: str) -> CorrectedSearch | None:
+    """The search again with each misspelt word replaced by the readable word meant."""
+    correction = correction_for(request.user, words)
+    if correction is None:
+        return None
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.get("q", "")
+    for typed, meant in correction.words:
+        query = re.sub(rf"\b{re.escape(typed)}\b", meant, query, flags=re.IGNORECASE)
+    params["q"] = query
+    return CorrectedSearch(correction.text, f"?{params.urlencode()}")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,93 @@
+"""Suggesting the word meant when a search's word matches nothing.
+
+The table of words (``SearchWord``) holds, per cell, every word of its
+published points with how many points use it. pg_trgm finds the readable
+word most like a misspelt one ("Sheffeld" -> "sheffield").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from cells.access import AnyUser, reader_of
+from cells.models import MeetingStatus
+
+# How alike (pg_trgm similarity) a word must be to be suggested for another.
+SIMILAR_WORD = 0.4
+_WORD = re.compile(r"[^\W\d_]{3,40}")
+
+# 'simple' keeps words as written (lower-cased), not stemmed: a suggestion is a
+# word the reader can type.
+_REFRESH_SQL = f"""
+WITH words AS (
+    SELECT word, ndoc FROM ts_stat($$
+        SELECT to_tsvector('simple', note.heading || ' ' || note.body)
+        FROM notes_note AS note JOIN cells_meeting AS meeting ON meeting.id = note.meeting_id
+        WHERE meeting.cell_id = %s AND meeting.status = '{MeetingStatus.PUBLISHED}'
+    $$)
+    WHERE word ~ '^[[:alpha:]]{{3,40}}$'
+)
+INSERT INTO notes_searchword (cell_id, word, points)
+SELECT %s, word, ndoc FROM words
+"""  # noqa: S608 - fixed values only
+
+
+def refresh_cells(cell_ids: Iterable[int]) -> None:
+    """Rebuild the words of these cells from their published points."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for cell_id in sorted(set(cell_ids)):
+            cursor.execute("DELETE FROM notes_searchword WHERE cell_id = %s", [cell_id])
+            # ts_stat takes its query as text: the cell id is an integer we hold.
+            cursor.execute(_REFRESH_SQL.replace("%s", str(int(cell_id)), 1), [cell_id])
+
+
+def refresh_after_commit(cell_id: int) -> None:
+    """Rebuild a cell's words once the change being written is committed."""
+    transaction.on_commit(lambda: refresh_cells([cell_id]))
+
+
+@dataclass(frozen=True)
+class Correction:
+    text: str  # the search's words, each unknown word replaced by the one meant
+    words: list[tuple[str, str]]  # (typed, meant) pairs
+
+
+def correction_for(user: AnyUser, text: str) -> Correction | None:
+    """The search's words with each word no readable point uses replaced by the
+    readable word most like it; None when nothing is to be corrected.
+    """
+    typed = list(dict.fromkeys(word.lower() for word in _WORD.findall(text)))[:8]
+    if not typed:
+        return None
+    reader = reader_of(user)
+    cells = None if reader.is_staff else list(reader.readable)
+    if cells == []:
+        return None
+    condition = "" if cells is None else "AND cell_id = ANY(%(cells)s)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT typed, best.word FROM unnest(%(typed)s::text[]) AS typed
+            CROSS JOIN LATERAL (
+                SELECT word, similarity(word, typed) AS alike, sum(points) AS uses
+                FROM notes_searchword
+                WHERE word %% typed {condition}
+                GROUP BY word ORDER BY alike DESC, uses DESC LIMIT 1
+            ) AS best
+            WHERE best.alike >= %(threshold)s AND best.word <> typed
+              AND NOT EXISTS (
+                SELECT 1 FROM notes_searchword AS known
+                WHERE known.word = typed {condition.replace("cell_id", "known.cell_id")}
+              )
+            """,  # noqa: S608 - the condition is fixed text
+            {"typed": typed, "cells": cells, "threshold": SIMILAR_WORD},
+        )
+        found = dict(cursor.fetchall())
+    if not found:
+        return None
+    corrected = re.sub(_WORD.pattern, lambda m: found.get(m.group(0).lower(), m.group(0)), text)
+    return Correction(corrected, [(word, found[word]) for word in typed if word in found])

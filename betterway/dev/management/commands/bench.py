@@ -32,6 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from betterway.dev.bench_digests import bench_digests
+from betterway.dev.bench_quality import bench_quality
 from betterway.dev.management.commands.scale_data import BENCH_NARROW, BENCH_WIDE
 from betterway.dev.production import (
     collect_static,
@@ -111,6 +112,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--digest-members", type=int, default=10000, help="Members in the digest run."
         )
+        parser.add_argument(
+            "--quality-items", type=int, default=500, help="Known-item searches (full text)."
+        )
+        parser.add_argument(
+            "--quality-icontains-items",
+            type=int,
+            default=100,
+            help="Known-item and theme searches done the icontains way (each takes a scan).",
+        )
+        parser.add_argument("--theme-queries", type=int, default=100)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["repeat"] < 1 or options["slow_repeat"] < 1 or options["concurrency"] < 1:
@@ -137,6 +148,13 @@ class Command(BaseCommand):
         results["search"] = {
             name: self._search(readers[name], targets["queries"]) for name in readers
         }
+        self._say("Search quality")
+        results["quality"] = bench_quality(
+            readers[BENCH_WIDE],
+            items=options["quality_items"],
+            icontains_items=options["quality_icontains_items"],
+            theme_queries=options["theme_queries"],
+        )
         self._say("Pages")
         results["pages"] = self._pages(readers[BENCH_WIDE], targets["pages"])
         if not options["skip_throughput"]:
@@ -406,6 +424,19 @@ class Command(BaseCommand):
                 full_text = f"{fts['p50_ms']:>8.1f} {fts['p95_ms']:>7.1f} {fts['max_ms']:>7.1f}"
                 scan = f"{like['p50_ms']:>13.1f} {like['p95_ms']:>8.1f}"
                 out(f"{name:<16} {full_text} │ {scan} │ {row['ratio_p95']:>8.1f}x")
+        quality = results["quality"]
+        fts, like = quality["full_text"], quality["icontains"]
+        out(
+            f"\nSearch quality, bench-wide: known items ({fts['known_items']} full text, "
+            f"{like['known_items']} icontains) and theme queries ({fts['theme_queries']}, "
+            f"{like['theme_queries']})"
+        )
+        out(f"{'':<22} {'rank 1':>7} {'success@10':>11} {'MRR@20':>7} {'theme top 10 tagged':>20}")
+        for name, row in [("full text", fts), ("icontains, newest first", like)]:
+            out(
+                f"{name:<22} {row['rank_1']:>7.1%} {row['success_at_10']:>11.1%} "
+                f"{row['mrr_at_20']:>7.3f} {row['theme_top10_tagged']:>20.1%}"
+            )
         out("\nPages, bench-wide (server time in ms)")
         out(f"{'page':<20} {'p50':>7} {'p95':>7} {'cold':>7} {'queries':>8} {'HTML KB':>8}")
         for name, row in results["pages"].items():

@@ -41,10 +41,12 @@ SIMILARITY_THRESHOLD = 0.3
 FACET_SIZE = 12
 # Ranking, counting and faceting every match of a word found in most notes
 # would take far longer than a reader waits. Results are drawn from at most
-# this many of the points whose headings match (ranked, so the best are
-# always among them, however old), and as many of the newest other matches;
-# the page says when it capped.
+# this many of the newest matches, joined by the best-ranked points whose
+# headings match (so the best are always among them, however old); the page
+# says when it capped.
 CANDIDATES = 1000
+# How many of the best heading matches join them: ten pages of results.
+HEADING_CANDIDATES = 200
 RESULTS_PER_PAGE = 20
 # A snippet without matching words (no query): the first this many words.
 SNIPPET_WORDS = 40
@@ -182,7 +184,7 @@ def _grouped_page(candidates: NoteQuerySet, criteria: Criteria, page_number: str
 
 
 def _best_heading_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
-    """The best-ranked matches among points whose headings match, at most CANDIDATES.
+    """The best-ranked matches among points whose headings match, at most HEADING_CANDIDATES.
 
     A heading match carries weight A, so it outranks a match in the body
     alone: when there are too many matches to rank them all, these are the
@@ -195,7 +197,7 @@ def _best_heading_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
         .filter(heading_match=query)
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "-pk")
-        .values_list("pk", flat=True)[:CANDIDATES]
+        .values_list("pk", flat=True)[:HEADING_CANDIDATES]
     )
 
 

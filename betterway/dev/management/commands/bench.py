@@ -299,13 +299,22 @@ class Command(BaseCommand):
             client.get(url)
             cold = round((time.perf_counter() - started) * 1000, 1)
             times = self._timed_get(client, url, self.options["repeat"])
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
+            # The page's own SQL time (as the database reports each query's
+            # time to Django), against which the whole server time compares.
+            sql_times = []
+            for _ in range(5):
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(url)
+                sql_times.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+            summary = _summary(times)
+            sql_ms = statistics.median(sql_times)
             rows[name] = {
                 "url": url,
-                **_summary(times),
+                **summary,
                 "cold_ms": cold,
                 "queries": len(queries),
+                "sql_p50_ms": round(sql_ms, 1),
+                "server_to_sql": round(summary["p50_ms"] / max(sql_ms, 0.1), 1),
                 "html_kb": round(len(response.content) / 1024, 1),
             }
         return rows
@@ -438,11 +447,15 @@ class Command(BaseCommand):
                 f"{row['mrr_at_20']:>7.3f} {row['theme_top10_tagged']:>20.1%}"
             )
         out("\nPages, bench-wide (server time in ms)")
-        out(f"{'page':<20} {'p50':>7} {'p95':>7} {'cold':>7} {'queries':>8} {'HTML KB':>8}")
+        out(
+            f"{'page':<20} {'p50':>7} {'p95':>7} {'cold':>7} {'queries':>8} {'SQL p50':>8} "
+            f"{'x SQL':>6} {'HTML KB':>8}"
+        )
         for name, row in results["pages"].items():
             out(
                 f"{name:<20} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} {row['cold_ms']:>7.1f} "
-                f"{row['queries']:>8} {row['html_kb']:>8.1f}"
+                f"{row['queries']:>8} {row['sql_p50_ms']:>8.1f} {row['server_to_sql']:>6.1f} "
+                f"{row['html_kb']:>8.1f}"
             )
         if "throughput" in results:
             out(f"\nThroughput, gunicorn 2 workers, {self.options['concurrency']} clients")

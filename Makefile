@@ -38,9 +38,11 @@ test: install
 		exec $(BIN)/pytest $(PYTEST_ARGS)'
 
 # Scale data (200,000 notes) in its own database, then the benchmark.
-# Sizes: make bench SCALE_ARGS="--notes 20000 --meetings 1000"
+# Sizes: make bench SCALE_ARGS="--notes 20000 --meetings 1000"; another size
+# in its own database: make bench BENCH_DATABASE=betterway_1m SCALE_ARGS="--notes 1000000 --meetings 50000"
+BENCH_DATABASE ?= betterway_bench
 bench: install
-	@DJANGO_DEBUG=1 BETTERWAY_DATABASE=betterway_bench exec $(LOCALDB) run -- sh -c '\
+	@DJANGO_DEBUG=1 BETTERWAY_DATABASE=$(BENCH_DATABASE) exec $(LOCALDB) run -- sh -c '\
 		$(BIN)/python manage.py migrate --noinput -v0 && \
 		($(BIN)/python manage.py scale_data $(SCALE_ARGS) || \
 		 echo "Keeping the scale data already loaded.") && \

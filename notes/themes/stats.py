@@ -30,9 +30,16 @@ def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object)
     # Hashed, so a key is short and plain whatever the reader's cells (any
     # backend, memcached included, takes it); versioned, so a change to the
     # content shows at once on every server.
-    raw = ":".join([reader_of(user).cache_key, content_version.current(), *map(str, parts)])
-    key = f"stats:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    key = f"stats:{name}:{fragment_key(user, *parts)}"
     return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
+
+
+def fragment_key(user: AnyUser, *parts: object) -> str:
+    """What a cached fragment of a page varies on: the reader's cells, the content's
+    version and the given parts; hashed (the cache tag hashes it again).
+    """
+    raw = ":".join([reader_of(user).cache_key, content_version.current(), *map(str, parts)])
+    return hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
 def _visible_tagged(user: AnyUser) -> QuerySet[TaggedNote]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.paginator import Page, Paginator
@@ -29,6 +30,7 @@ from notes.themes.stats import (
     RelatedTheme,
     cached,
     cells_discussing,
+    fragment_key,
     points_per_month,
     related_themes,
     theme_counts,
@@ -102,6 +104,10 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "theme": theme,
         "page": paginator.get_page(request.GET.get("page")),
+        # The list of points, rendered, is reused by readers of the same cells
+        # until the content changes (its query runs only when it is not cached).
+        "points_cache_seconds": settings.STATS_CACHE_SECONDS,
+        "points_cache_key": fragment_key(user, request.GET.urlencode()),
         "chart": month_chart(cached(user, "months", lambda: points_per_month(notes), theme.pk)),
         "cells": cells,
         "related": related_themes(user, [theme.pk]).get(theme.pk, []),

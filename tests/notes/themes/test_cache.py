@@ -76,3 +76,30 @@ def test_two_server_processes_agree_after_an_unpublish(ephemeral: Any, settings:
         set_status(ephemeral, MeetingStatus.DRAFT)
         after = [get(port, INDEX) for _ in range(8)]
     assert not any("ephemeral" in page.text for page in after)
+
+
+def test_a_cached_theme_page_never_shows_one_reader_another_readers_points(
+    login: Any, world: World, settings: Any
+) -> None:
+    settings.STATS_CACHE_SECONDS = 300
+    url = reverse("notes:theme", kwargs={"slug": "leadership"})
+    private_meeting = world.meetings[("private", "published")]
+    private_text = private_meeting.notes.first().body[:30]
+    for order in (["outsider", "member"], ["member", "outsider"]):
+        cache.clear()
+        for persona in order:
+            page = login(persona).get(url).text
+            assert (private_text in page) == (persona == "member"), (order, persona)
+
+
+def test_a_cached_theme_page_shows_an_edit_at_once(
+    client: Any, world: World, settings: Any, count_queries: Any
+) -> None:
+    settings.STATS_CACHE_SECONDS = 300
+    url = reverse("notes:theme", kwargs={"slug": "leadership"})
+    note = world.meetings[("public", "published")].notes.first()
+    first = count_queries(client, url)
+    assert count_queries(client, url) < first  # the list of points came from the cache
+    note.body = "Edited a moment ago."
+    note.save()
+    assert "Edited a moment ago." in client.get(url).text

@@ -24,6 +24,7 @@ from django.utils import timezone
 from betterway.dev.vocabulary import COMMON, DOMAIN, RARE, THEME_WORDS, VERBS
 from cells.models import Cell, Meeting, MeetingStatus, Membership, Role, Visibility
 from notes.models import Note, Theme
+from notes.search.words import refresh_cells
 
 VISIBILITY_MIX = [(Visibility.PUBLIC, 5), (Visibility.NETWORK, 15), (Visibility.PRIVATE, 80)]
 THEMES_PER_NOTE = [(1, 30), (2, 35), (3, 25), (4, 10)]
@@ -61,6 +62,10 @@ class Command(BaseCommand):
             cells, members = self._cells_and_people(options["cells"])
             meetings = self._meetings(cells, members, options["meetings"])
             self._notes(meetings, themes, options["notes"])
+        # Written by COPY, past the record's write path: the words "did you
+        # mean" draws on are built here, as publishing would have built them.
+        self._step("Building the search words of each cell")
+        refresh_cells(cell.pk for cell in cells)
         self._step("Analysing tables")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

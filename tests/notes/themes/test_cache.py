@@ -14,6 +14,7 @@ from cells.models import MeetingStatus
 from notes.models import Theme
 from notes.record.services import set_status
 from notes.themes.stats import cached
+from tests.notes.actions.helpers import first_note
 from tests.personas import World, database_url_of_tests
 from tests.servers import get
 
@@ -84,7 +85,7 @@ def test_a_cached_theme_page_never_shows_one_reader_another_readers_points(
     settings.STATS_CACHE_SECONDS = 300
     url = reverse("notes:theme", kwargs={"slug": "leadership"})
     private_meeting = world.meetings[("private", "published")]
-    private_text = private_meeting.notes.first().body[:30]
+    private_text = first_note(private_meeting).body[:30]
     for order in (["outsider", "member"], ["member", "outsider"]):
         cache.clear()
         for persona in order:
@@ -97,7 +98,7 @@ def test_a_cached_theme_page_shows_an_edit_at_once(
 ) -> None:
     settings.STATS_CACHE_SECONDS = 300
     url = reverse("notes:theme", kwargs={"slug": "leadership"})
-    note = world.meetings[("public", "published")].notes.first()
+    note = first_note(world.meetings[("public", "published")])
     first = count_queries(client, url)
     assert count_queries(client, url) < first  # the list of points came from the cache
     note.body = "Edited a moment ago."

@@ -44,10 +44,10 @@ def already_logged(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def _unavailable(request: HttpRequest, template: str, status: int) -> HttpResponse:
+def _unavailable() -> HttpResponse:
     # Rendered without the request: the usual context (the user, their
     # messages) would ask the database again.
-    response = HttpResponse(render_to_string(template), status=status)
+    response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     already_logged(response)
     return response
@@ -79,10 +79,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     trouble = _database_trouble(error)
     if trouble == "slow":
         logger.warning("Query took too long on %s; answered 503.", request.path)
-        return _unavailable(request, "503.html", 503)
+        return _unavailable()
     if trouble == "outage" and error is not None:
         note_outage(error)
-        return _unavailable(request, "503.html", 503)
+        return _unavailable()
     return HttpResponseServerError(render_to_string("500.html"))
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 
-SEARCH_CONFIG = "english"
 # The words the page's text holds that share a stem with the search's words.
 _MATCHING_SQL = """
 SELECT word FROM unnest(%s::text[]) AS word
@@ -26,12 +26,11 @@ _TAG = re.compile(r"(<[^>]*>)")
 # Words in text, not inside an entity such as &amp;
 _TEXT_WORD = re.compile(r"(?<![&#\w])\w+(?![\w;])")
 _EXCLUDED = re.compile(r'(?:^|\s)-(?:"[^"]*"|\S+)')
-_OPERATOR = re.compile(r"\b(?:theme|cell|by|after|before):(?:\"[^\"]*\"|\S+)", re.IGNORECASE)
 
 
 def words_to_mark(search: str, texts: Iterable[str]) -> set[str]:
     """The lower-case words of ``texts`` that the search's words match."""
-    wanted = _EXCLUDED.sub(" ", _OPERATOR.sub(" ", search))
+    wanted = _EXCLUDED.sub(" ", search)  # the words only: results pass no operators
     wanted = " ".join(word for word in _WORD.findall(wanted) if word.lower() != "or")
     if not wanted:
         return set()
@@ -39,7 +38,8 @@ def words_to_mark(search: str, texts: Iterable[str]) -> set[str]:
     if not words:
         return set()
     with connection.cursor() as cursor:
-        cursor.execute(_MATCHING_SQL, [words, SEARCH_CONFIG, SEARCH_CONFIG, wanted])
+        config = settings.SEARCH_CONFIG
+        cursor.execute(_MATCHING_SQL, [words, config, config, wanted])
         return {row[0] for row in cursor.fetchall()}
 
 

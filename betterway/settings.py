@@ -331,6 +331,10 @@ AXES_LOCKOUT_CALLABLE = "betterway.accounts.lockout.locked_out"
 # header the client could send itself.
 CLIENT_IP_HEADER = env_str("BETTERWAY_CLIENT_IP_HEADER")
 
+# PostgreSQL's text-search configuration: English stemming ("leaders" finds
+# "leadership"), for search, suggestions and the words marked on a page.
+SEARCH_CONFIG = "english"
+
 # Themes are matched whatever the case typed ("Leadership" is "leadership").
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -21,7 +21,7 @@ from taggit.models import TagBase, TaggedItemBase
 from cells.access import AnyUser, reader_of
 from notes import content_version
 
-SEARCH_CONFIG = "english"
+SEARCH_CONFIG: str = settings.SEARCH_CONFIG
 # Markers around the words a search or suggestion matched. Control characters
 # never survive into saved text (see betterway.text), so they cannot be faked:
 # a headline is escaped first, then the markers become <mark> tags.
@@ -38,10 +38,14 @@ _MINUS_RUN = re.compile(r"-{2,}")
 _LONE_MINUS = re.compile(r"-(?=\s|$)")
 
 
+def websearch_text(text: str) -> str:
+    """What a reader typed, as websearch_to_tsquery may safely be given it."""
+    return _LONE_MINUS.sub(" ", _MINUS_RUN.sub("-", text))
+
+
 def websearch(text: str) -> SearchQuery:
     """The query for what a reader typed: words, "phrases", -exclusions, or."""
-    text = _LONE_MINUS.sub(" ", _MINUS_RUN.sub("-", text))
-    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    return SearchQuery(websearch_text(text), config=SEARCH_CONFIG, search_type="websearch")
 
 
 def heading_vector() -> SearchVector:

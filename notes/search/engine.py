@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import (
-    SearchQuery,
     SearchRank,
     TrigramSimilarity,
 )
@@ -33,6 +32,7 @@ from notes.models import (
     NoteQuerySet,
     Theme,
     heading_vector,
+    websearch_text,
 )
 from notes.search.query import Criteria
 from notes.themes.stats import CellCount, ThemeCount, cells_discussing, themes_of
@@ -230,7 +230,9 @@ def ordered(notes: NoteQuerySet, criteria: Criteria) -> NoteQuerySet:
 
 # ts_headline over each page's points as plain text: one query for the page.
 _HEADLINES_SQL = f"""
-SELECT point.id, ts_headline('{SEARCH_CONFIG}', point.text, %s, %s)
+SELECT point.id, ts_headline(
+    '{SEARCH_CONFIG}', point.text, websearch_to_tsquery('{SEARCH_CONFIG}', %s), %s
+)
 FROM unnest(%s::bigint[], %s::text[]) AS point(id, text)
 """  # noqa: S608 - only the fixed search configuration is interpolated
 _HEADLINE_OPTIONS = (
@@ -250,11 +252,15 @@ def add_snippets(notes: list[Note], criteria: Criteria) -> list[Note]:
     plain = {note.pk: plain_text(note.body[:SNIPPET_SOURCE_CHARS]) for note in notes}
     headlines: dict[int, str] = {}
     if query is not None and notes:
-        compiler_query, query_params = _tsquery_sql(query)
         with connection.cursor() as cursor:
             cursor.execute(
-                _HEADLINES_SQL.replace("%s", compiler_query, 1),
-                (*query_params, _HEADLINE_OPTIONS, list(plain), list(plain.values())),
+                _HEADLINES_SQL,
+                (
+                    websearch_text(criteria.words),
+                    _HEADLINE_OPTIONS,
+                    list(plain),
+                    list(plain.values()),
+                ),
             )
             headlines = dict(cursor.fetchall())
     for note in notes:
@@ -262,15 +268,6 @@ def add_snippets(notes: list[Note], criteria: Criteria) -> list[Note]:
         headline = headlines.get(note.pk)
         note.snippet = highlight(_marked_cut(headline, text) if headline else _cut(text))
     return notes
-
-
-def _tsquery_sql(query: SearchQuery) -> tuple[str, tuple[Any, ...]]:
-    """The SQL and parameters of a search query, as the ORM writes it."""
-    from django.db.models.sql import Query
-
-    compiler = Query(Note).get_compiler(connection=connection)
-    sql, params = query.resolve_expression(compiler.query).as_sql(compiler, connection)
-    return sql, tuple(params)
 
 
 def _marked_cut(headline: str, text: str) -> str:

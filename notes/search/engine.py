@@ -23,19 +23,20 @@ from django.utils.safestring import SafeString, mark_safe
 from betterway.markdown import plain_text
 from betterway.pagination import CountedPaginator
 from cells.access import AnyUser
-from cells.models import Meeting
+from cells.models import Cell, Meeting
 from notes.models import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
     SEARCH_CONFIG,
     Note,
     NoteQuerySet,
+    TaggedNote,
     Theme,
     heading_vector,
     websearch_text,
 )
 from notes.search.query import Criteria
-from notes.themes.stats import CellCount, ThemeCount, cells_discussing, themes_of
+from notes.themes.stats import CellCount, ThemeCount
 
 SIMILARITY_THRESHOLD = 0.3
 FACET_SIZE = 12
@@ -159,12 +160,44 @@ def run_search(
     return Results(
         page,
         capped,
-        theme_facets=themes_of(candidates, limit=FACET_SIZE),
-        cell_facets=cells_discussing(candidates, limit=FACET_SIZE),
+        theme_facets=_theme_facets(ids),
+        cell_facets=_cell_facets(ids),
         candidates=candidates,
         total=len(ids),
         grouped=group,
     )
+
+
+# Facets count over the candidates' ids passed as one array: PostgreSQL then
+# reads them through the index (about a millisecond for 1,200 points), where
+# a join to the same ids as a subquery scanned every tagged row.
+_THEME_FACETS_SQL = f"""
+SELECT theme.id, theme.name, theme.slug, count(*) AS points
+FROM {TaggedNote._meta.db_table} AS tagged
+JOIN {Theme._meta.db_table} AS theme ON theme.id = tagged.tag_id
+WHERE tagged.content_object_id = ANY(%s)
+GROUP BY theme.id ORDER BY points DESC, theme.name LIMIT %s
+"""  # noqa: S608 - only table names are interpolated
+_CELL_FACETS_SQL = f"""
+SELECT cell.name, cell.slug, count(*) AS points
+FROM {Note._meta.db_table} AS note
+JOIN {Meeting._meta.db_table} AS meeting ON meeting.id = note.meeting_id
+JOIN {Cell._meta.db_table} AS cell ON cell.id = meeting.cell_id
+WHERE note.id = ANY(%s)
+GROUP BY cell.id ORDER BY points DESC, cell.name LIMIT %s
+"""  # noqa: S608 - only table names are interpolated
+
+
+def _theme_facets(ids: list[int]) -> list[ThemeCount]:
+    with connection.cursor() as cursor:
+        cursor.execute(_THEME_FACETS_SQL, (ids, FACET_SIZE))
+        return [ThemeCount(*row) for row in cursor.fetchall()]
+
+
+def _cell_facets(ids: list[int]) -> list[CellCount]:
+    with connection.cursor() as cursor:
+        cursor.execute(_CELL_FACETS_SQL, (ids, FACET_SIZE))
+        return [CellCount(*row) for row in cursor.fetchall()]
 
 
 def _grouped_page(candidates: NoteQuerySet, criteria: Criteria, page_number: str | None) -> Page:

@@ -125,17 +125,6 @@ def cells_discussing(notes: NoteQuerySet, limit: int | None = None) -> list[Cell
     return [CellCount(*row) for row in (rows if limit is None else rows[:limit])]
 
 
-def themes_of(notes: NoteQuerySet, limit: int) -> list[ThemeCount]:
-    """The themes of these points with their counts, most points first."""
-    rows = (
-        TaggedNote.objects.filter(content_object__in=notes.values("pk"))
-        .values_list("tag__id", "tag__name", "tag__slug")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "tag__name")[:limit]
-    )
-    return [ThemeCount(*row) for row in rows]
-
-
 def points_per_month(notes: NoteQuerySet) -> dict[datetime.date, int]:
     rows = (
         notes.order_by()

@@ -280,8 +280,10 @@ if _cache == "redis" and not _redis_url.startswith(("redis://", "rediss://", "un
     raise ImproperlyConfigured("BETTERWAY_CACHE=redis needs REDIS_URL=redis://host:6379/0")
 CACHES = {"default": _CACHES[_cache]}
 
-# How long aggregate figures (theme counts, charts, related themes) are reused
-# before being counted again; they may be this many seconds old.
+# How long aggregate figures (theme counts, charts, related themes) and the
+# rendered parts of theme pages, the theme index and searches are reused.
+# Any change to the content replaces them at once (they are versioned), so
+# this bounds only how long unused entries stay.
 STATS_CACHE_SECONDS = env_int("BETTERWAY_STATS_CACHE_SECONDS", 300)
 
 # The benchmark's one-query comparison page (/bench/baseline); off unless asked.

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from notes.page_parts import page_parts
 from notes.search.engine import run_search, similar_themes, theme_named_by_words
 from notes.search.forms import SearchForm
 from notes.search.query import Criteria
@@ -19,10 +20,23 @@ from notes.themes.stats import ThemeCount
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
+    # The form and the results are the same for every reader of the same cells;
+    # only the follow form (which posts) is rendered for each request.
+    top, results = page_parts(
+        request,
+        "search",
+        lambda: _search_context(request),
+        "search/_search_top.html",
+        "search/_search_results.html",
+    )
+    return render(request, "search/search.html", {"top": top, "results": results})
+
+
+def _search_context(request: HttpRequest) -> dict[str, object]:
     form = SearchForm(request.GET or None, user=request.user)
-    context: dict[str, object] = {"form": form}
+    context: dict[str, object] = {"form": form, "page": None}
     if form.is_bound and not form.is_valid():
-        return render(request, "search/search.html", context, status=200)
+        return context
     criteria = form.criteria if form.is_bound else Criteria()
     group = request.GET.get("group") == "meeting"
     results = run_search(request.user, criteria, request.GET.get("page"), group=group)
@@ -44,7 +58,7 @@ def search(request: HttpRequest) -> HttpResponse:
         # No hits for the words: perhaps they meant a theme, or misspelt a word.
         context["did_you_mean"] = similar_themes(request.user, criteria.words)
         context["correction"] = _corrected_search(request, criteria.words)
-    return render(request, "search/search.html", context)
+    return context
 
 
 @dataclass(frozen=True)

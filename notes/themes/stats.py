@@ -20,7 +20,8 @@ from notes.models import Note, NoteQuerySet, TaggedNote, Theme, visible_notes_q
 
 
 def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object) -> Any:
-    """Aggregate figures for this reader, reused for STATS_CACHE_SECONDS.
+    """Figures (or rendered parts of pages) for this reader, reused for STATS_CACHE_SECONDS
+    by every reader of the same cells.
 
     Counting across hundreds of thousands of points on every view is what
     makes theme pages slow. Any change to the content counts them afresh.
@@ -30,16 +31,9 @@ def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object)
     # Hashed, so a key is short and plain whatever the reader's cells (any
     # backend, memcached included, takes it); versioned, so a change to the
     # content shows at once on every server.
-    key = f"stats:{name}:{fragment_key(user, *parts)}"
-    return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
-
-
-def fragment_key(user: AnyUser, *parts: object) -> str:
-    """What a cached fragment of a page varies on: the reader's cells, the content's
-    version and the given parts; hashed (the cache tag hashes it again).
-    """
     raw = ":".join([reader_of(user).cache_key, content_version.current(), *map(str, parts)])
-    return hashlib.sha256(raw.encode()).hexdigest()[:40]
+    key = f"{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
 
 
 def _visible_tagged(user: AnyUser) -> QuerySet[TaggedNote]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.paginator import Page, Paginator
@@ -24,13 +23,13 @@ from django.views.decorators.http import require_POST, require_safe
 from betterway.pagination import CountedPaginator
 from betterway.text import strip_control_characters
 from notes.models import Note, Theme, visible_notes_q
+from notes.page_parts import page_parts
 from notes.themes.chart import month_chart
 from notes.themes.feeds import ThemeFeed
 from notes.themes.stats import (
     RelatedTheme,
     cached,
     cells_discussing,
-    fragment_key,
     points_per_month,
     related_themes,
     theme_counts,
@@ -62,6 +61,13 @@ class IndexEntry:
 
 @require_safe
 def theme_index(request: HttpRequest) -> HttpResponse:
+    [body] = page_parts(
+        request, "theme_index", lambda: _index_context(request), "themes/_theme_index_body.html"
+    )
+    return render(request, "themes/theme_index.html", {"body": body})
+
+
+def _index_context(request: HttpRequest) -> dict[str, Any]:
     sort = request.GET.get("sort") if request.GET.get("sort") in THEME_SORTS else "name"
     name_filter = request.GET.get("filter", "").strip()[:100]
     counts = theme_counts(request.user)
@@ -80,8 +86,7 @@ def theme_index(request: HttpRequest) -> HttpResponse:
         for row in rows
         if row.theme_id in themes  # not deleted since the counts were taken
     ]
-    context = {"page": page, "sort": sort, "sorts": THEME_SORTS, "name_filter": name_filter}
-    return render(request, "themes/theme_index.html", context)
+    return {"page": page, "sort": sort, "sorts": THEME_SORTS, "name_filter": name_filter}
 
 
 @require_safe
@@ -92,8 +97,17 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if moved is None:
             raise Http404("No such theme.")
         return redirect(moved, permanent=True)
+    [body] = page_parts(
+        request, "theme", lambda: _theme_context(request, theme), "themes/_theme_body.html"
+    )
+    context = {"theme": theme, "body": body}
+    return render(request, "themes/theme_detail.html", context)
+
+
+def _theme_context(request: HttpRequest, theme: Theme) -> dict[str, Any]:
     user = request.user
     notes = Note.objects.visible_to(user).filter(tagged_items__tag=theme)
+    # Counted once for all the theme's pages (the parts are cached per page).
     cells = cached(user, "cells", lambda: cells_discussing(notes), theme.pk)
     # The per-cell counts add up to the total, so the pages need no COUNT(*).
     paginator = CountedPaginator(
@@ -101,18 +115,13 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         POINTS_PER_PAGE,
         known_count=sum(row.count for row in cells),
     )
-    context = {
+    return {
         "theme": theme,
         "page": paginator.get_page(request.GET.get("page")),
-        # The list of points, rendered, is reused by readers of the same cells
-        # until the content changes (its query runs only when it is not cached).
-        "points_cache_seconds": settings.STATS_CACHE_SECONDS,
-        "points_cache_key": fragment_key(user, request.GET.urlencode()),
         "chart": month_chart(cached(user, "months", lambda: points_per_month(notes), theme.pk)),
         "cells": cells,
         "related": related_themes(user, [theme.pk]).get(theme.pk, []),
     }
-    return render(request, "themes/theme_detail.html", context)
 
 
 @require_safe

@@ -1,0 +1,54 @@
+"""Parts of pages rendered once and reused by readers of the same cells.
+
+A theme page, the theme index and a search render the same HTML for every
+reader who may read the same cells, until the content changes. Rendering
+them is most of their cost (a theme's chart alone formats thousands of
+numbers), so the rendered HTML is cached under the reader's cells, the
+content's version and the page's address. What belongs to one person (their
+follow buttons, the CSRF token, their name in the header) stays outside the
+parts and is rendered on every request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from notes.themes.stats import cached
+
+CSRF_FIELD = "csrfmiddlewaretoken"
+
+
+class PersonalPart(ValueError):
+    """A part to be shared between readers holds one reader's CSRF token."""
+
+
+def page_parts(
+    request: HttpRequest,
+    name: str,
+    make_context: Callable[[], dict[str, Any]],
+    *templates: str,
+) -> list[SafeString]:
+    """``templates`` rendered with the context ``make_context`` returns, cached.
+
+    ``make_context`` (the page's queries) runs only when the parts are not
+    cached. Logged-in and logged-out readers never share parts, even where
+    they may read the same cells: the parts may invite logging in.
+    """
+    user = request.user
+
+    def render() -> list[SafeString]:
+        context = make_context()
+        return [_shareable(render_to_string(template, context, request)) for template in templates]
+
+    return cached(user, f"page:{name}", render, user.is_authenticated, request.get_full_path())
+
+
+def _shareable(html: str) -> SafeString:
+    if CSRF_FIELD in html:
+        raise PersonalPart("A shared part of a page must not hold a form that posts.")
+    return mark_safe(html.strip())  # noqa: S308 - rendered by the template engine, which escapes

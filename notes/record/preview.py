@@ -5,7 +5,7 @@ typed and nothing saved, and who will be able to read it.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -17,21 +17,12 @@ from notes.themes.naming import split_theme_names
 
 
 @dataclass
-class _Themes:
-    """What the page's template asks of ``note.themes``: ``all()``."""
-
-    themes: list[Theme] = field(default_factory=list)
-
-    def all(self) -> list[Theme]:
-        return self.themes
-
-
-@dataclass
 class PreviewPoint:
     position: int
     heading: str
     body: str
-    themes: _Themes
+    # What the page's template shows as the point's themes, as ``Note.chips``.
+    chips: list[Theme]
 
     @property
     def anchor(self) -> str:
@@ -81,7 +72,7 @@ def preview_record(
             position=position,
             heading=str(form["heading"].value() or "").strip(),
             body=str(form["body"].value() or "").strip(),
-            themes=_Themes([themes.get(name.lower()) or Theme(name=name) for name in point_names]),
+            chips=[themes.get(name.lower()) or Theme(name=name) for name in point_names],
         )
         for position, (form, point_names) in enumerate(zip(typed, names, strict=True), start=1)
     ]

@@ -100,3 +100,16 @@ def test_bench_runs_and_writes_its_figures(db: None, tmp_path: Path, settings: o
     assert "Digests: 30 members" in out.getvalue()
     assert "Search server time, bench-wide" in out.getvalue()
     assert Note.objects.count() == 1200  # the import's meetings are removed again
+    assert figures["search"]["bench-wide"]["all queries"]["cached"]["p95_ms"] > 0
+
+
+def test_bench_runs_only_the_parts_asked_for(db: None, tmp_path: Path) -> None:
+    call_command("scale_data", *TINY, stdout=StringIO())
+    report = tmp_path / "bench.json"
+    out = StringIO()
+    call_command("bench", "--repeat", "1", "--only", "pages", "--json", str(report), stdout=out)
+    figures = json.loads(report.read_text())
+    assert "pages" in figures and "search" not in figures and "digests" not in figures
+    assert "Pages, bench-wide" in out.getvalue() and "Digests" not in out.getvalue()
+    with pytest.raises(CommandError, match="--only takes parts from"):
+        call_command("bench", "--only", "pages,speed", stdout=StringIO())

@@ -19,14 +19,17 @@ leak; one the user may read but not change answers 403.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeAlias
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
+from betterway import content_version
 from cells.choices import MeetingStatus, Role, Visibility
 
 if TYPE_CHECKING:
@@ -58,6 +61,9 @@ class Reader:
     is_staff: bool = False
     readable: tuple[int, ...] = ()
     facilitated: tuple[int, ...] = ()
+    # The content's version when this was resolved: what the request's cached
+    # figures and pages are keyed by, read once per request.
+    version: str = ""
 
     def may_edit_cell(self, cell_id: int) -> bool:
         return self.is_staff or cell_id in self.facilitated
@@ -102,8 +108,31 @@ def reader_of(user: AnyUser) -> Reader:
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    reader = Reader(is_staff=True) if is_network_staff(user) else _resolve(user)
+    if is_network_staff(user):
+        reader = Reader(is_staff=True, version=content_version.current())
+    else:
+        reader = _remembered(user)
     setattr(user, _CACHE_ATTRIBUTE, reader)
+    return reader
+
+
+def _remembered(user: AnyUser) -> Reader:
+    """The reader from the shared cache while the content is unchanged, else resolved.
+
+    Cells' visibility and memberships are content: any change to them makes a
+    new version when it commits, so a reader resolved before the change is
+    never used after it. The version is read before resolving, so a reader is
+    never stored under a version newer than what it saw.
+    """
+    if settings.STATS_CACHE_SECONDS <= 0:
+        return replace(_resolve(user), version=content_version.current())
+    key = f"reader:{user.pk}" if user.is_authenticated else "reader:anonymous"
+    found = cache.get_many([content_version.KEY, key])
+    version = found.get(content_version.KEY) or content_version.current()
+    reader = found.get(key)
+    if not isinstance(reader, Reader) or reader.version != version:
+        reader = replace(_resolve(user), version=version)
+        cache.set(key, reader, settings.STATS_CACHE_SECONDS)
     return reader
 
 

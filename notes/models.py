@@ -18,8 +18,8 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from betterway import content_version
 from cells.access import AnyUser, reader_of
-from notes import content_version
 
 SEARCH_CONFIG: str = settings.SEARCH_CONFIG
 # Markers around the words a search or suggestion matched. Control characters

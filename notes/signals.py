@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.dispatch import receiver
 
-from cells.models import Cell, Meeting
-from notes import content_version
+from betterway import content_version
+from cells.models import Meeting
 from notes.models import Note, TaggedNote, Theme, ThemeAlias
 
 
@@ -64,7 +64,6 @@ def _network_admin_group(sender: Any, **kwargs: Any) -> None:
 
 @receiver([post_save, post_delete], sender=Note)
 @receiver([post_save, post_delete], sender=Meeting)
-@receiver([post_save, post_delete], sender=Cell)
 @receiver([post_save, post_delete], sender=Theme)
 @receiver([post_save, post_delete], sender=TaggedNote)
 @receiver([post_save, post_delete], sender=ThemeAlias)

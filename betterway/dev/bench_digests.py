@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from betterway import content_version
 from betterway.models import Mail, User
 from cells.models import Cell, Meeting, MeetingStatus, Membership, Role, Visibility
 from notes.following.mailing import digest_context, send_digests
@@ -106,6 +107,7 @@ def _members(count: int, rng: random.Random) -> list[User]:
         if n % 20 == 0:
             follows.append(Follow(user=user, query="q=budget", name="Budgets"))
     Membership.objects.bulk_create(memberships)
+    content_version.bump()  # bulk_create sends no signals; readers are resolved afresh
     Follow.objects.bulk_create(follows, batch_size=5000)
     Subscriber.objects.bulk_create([Subscriber(user=user) for user in users], batch_size=5000)
     return users

@@ -23,9 +23,9 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 
+from betterway import content_version
 from betterway.text import strip_control_characters
 from cells.models import Cell, Meeting, MeetingStatus
-from notes import content_version
 from notes.models import Note, format_theme_names
 from notes.search import words as search_words
 from notes.themes.naming import split_theme_names, themes_named

@@ -15,7 +15,6 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncMonth
 
 from cells.access import AnyUser, reader_of
-from notes import content_version
 from notes.models import Note, NoteQuerySet, TaggedNote, Theme, visible_notes_q
 
 
@@ -31,7 +30,8 @@ def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object)
     # Hashed, so a key is short and plain whatever the reader's cells (any
     # backend, memcached included, takes it); versioned, so a change to the
     # content shows at once on every server.
-    raw = ":".join([reader_of(user).cache_key, content_version.current(), *map(str, parts)])
+    reader = reader_of(user)
+    raw = ":".join([reader.cache_key, reader.version, *map(str, parts)])
     key = f"{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
     return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
 

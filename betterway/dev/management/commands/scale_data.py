@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from betterway import content_version
 from betterway.dev.vocabulary import COMMON, DOMAIN, RARE, THEME_WORDS, VERBS
 from cells.models import Cell, Meeting, MeetingStatus, Membership, Role, Visibility
 from notes.models import Note, Theme
@@ -184,6 +185,7 @@ class Command(BaseCommand):
         memberships += [Membership(user=wide, cell=cell) for cell in private[5:]]
         memberships += [Membership(user=narrow, cell=cell) for cell in private[:2]]
         Membership.objects.bulk_create(memberships, batch_size=5000, ignore_conflicts=True)
+        content_version.bump()  # bulk_create sends no signals; readers are resolved afresh
         return cells, members
 
     def _meetings(

@@ -1,7 +1,8 @@
 """One version for everything cached about the content; any change makes a new one.
 
-Cached figures (theme counts, charts, related themes) are keyed by the
-version, in the cache every process and server shares. A publish, an edit,
+Readers (who may read which cells), cached figures (theme counts, charts,
+related themes) and rendered parts of pages are keyed by the version, in the
+cache every process and server shares. A publish, an edit,
 a merge or a deletion bumps it when its transaction commits, so the next
 view on any server counts afresh; the old entries simply expire. Bumping
 before the commit would let another server cache the old content under the

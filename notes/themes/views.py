@@ -91,7 +91,10 @@ def _index_context(request: HttpRequest) -> dict[str, Any]:
 
 @require_safe
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    theme = Theme.objects.visible_at(request.user, slug)
+    # Whether the reader may see the theme changes only with the content.
+    theme = cached(
+        request.user, "theme-at", lambda: Theme.objects.visible_at(request.user, slug), slug
+    )
     if theme is None:
         moved = Theme.objects.moved_from(request.user, slug)
         if moved is None:

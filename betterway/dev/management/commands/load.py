@@ -209,7 +209,7 @@ class Command(BaseCommand):
         tally.record(
             kind,
             time.perf_counter() - started,
-            f"answered {status}" if status >= 400 and status != 409 else "",
+            f"{method} {path} answered {status}" if status >= 400 and status != 409 else "",
         )
         return status, location, text
 

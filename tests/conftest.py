@@ -44,7 +44,7 @@ def _empty_cache(request: pytest.FixtureRequest) -> None:
         # or page cached for an earlier test's cells must not be served.
         request.getfixturevalue("transactional_db")
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {settings.CACHE_TABLE}")
+            cursor.execute(f"DELETE FROM {settings.CACHE_TABLE}")  # noqa: S608 - a setting
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ parts and is rendered on every request.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from notes.themes.stats import cached
 
 CSRF_FIELD = "csrfmiddlewaretoken"
+T = TypeVar("T")
 
 
 class PersonalPart(ValueError):
@@ -36,19 +37,28 @@ def page_parts(
     """``templates`` rendered with the context ``make_context`` returns, cached.
 
     ``make_context`` (the page's queries) runs only when the parts are not
-    cached. Logged-in and logged-out readers never share parts, even where
-    they may read the same cells: the parts may invite logging in.
+    cached.
     """
-    user = request.user
 
     def render() -> list[SafeString]:
         context = make_context()
-        return [_shareable(render_to_string(template, context, request)) for template in templates]
+        return [render_shared(request, template, context) for template in templates]
 
-    return cached(user, f"page:{name}", render, user.is_authenticated, request.get_full_path())
+    return shared(request, name, render)
 
 
-def _shareable(html: str) -> SafeString:
+def shared(request: HttpRequest, name: str, compute: Callable[[], T]) -> T:
+    """What ``compute`` returns for this page, reused by readers of the same cells
+    until the content changes. Logged-in and logged-out readers never share,
+    even where they may read the same cells: the parts may invite logging in.
+    """
+    user = request.user
+    return cached(user, f"page:{name}", compute, user.is_authenticated, request.get_full_path())
+
+
+def render_shared(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
+    """``template`` rendered to be shared between readers: never a form that posts."""
+    html = render_to_string(template, context, request)
     if CSRF_FIELD in html:
         raise PersonalPart("A shared part of a page must not hold a form that posts.")
     return mark_safe(html.strip())  # noqa: S308 - rendered by the template engine, which escapes

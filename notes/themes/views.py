@@ -18,12 +18,13 @@ from django.db.models import (
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST, require_safe
 
 from betterway.pagination import CountedPaginator
 from betterway.text import strip_control_characters
 from notes.models import Note, Theme, visible_notes_q
-from notes.page_parts import page_parts
+from notes.page_parts import page_parts, render_shared, shared
 from notes.themes.chart import month_chart
 from notes.themes.feeds import ThemeFeed
 from notes.themes.stats import (
@@ -89,22 +90,33 @@ def _index_context(request: HttpRequest) -> dict[str, Any]:
     return {"page": page, "sort": sort, "sorts": THEME_SORTS, "name_filter": name_filter}
 
 
+@dataclass(frozen=True)
+class ThemePage:
+    """A theme and its page's part shared by readers of the same cells."""
+
+    theme: Theme
+    body: SafeString
+
+
 @require_safe
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # Whether the reader may see the theme changes only with the content.
-    theme = cached(
-        request.user, "theme-at", lambda: Theme.objects.visible_at(request.user, slug), slug
-    )
-    if theme is None:
+    # One cache entry holds the theme and its page: found there, the theme was
+    # visible to readers of these cells at this version of the content.
+    page = shared(request, "theme", lambda: _theme_page(request, slug))
+    if page is None:
         moved = Theme.objects.moved_from(request.user, slug)
         if moved is None:
             raise Http404("No such theme.")
         return redirect(moved, permanent=True)
-    [body] = page_parts(
-        request, "theme", lambda: _theme_context(request, theme), "themes/_theme_body.html"
-    )
-    context = {"theme": theme, "body": body}
-    return render(request, "themes/theme_detail.html", context)
+    return render(request, "themes/theme_detail.html", {"theme": page.theme, "body": page.body})
+
+
+def _theme_page(request: HttpRequest, slug: str) -> ThemePage | None:
+    theme = Theme.objects.visible_at(request.user, slug)
+    if theme is None:
+        return None
+    context = _theme_context(request, theme)
+    return ThemePage(theme, render_shared(request, "themes/_theme_body.html", context))
 
 
 def _theme_context(request: HttpRequest, theme: Theme) -> dict[str, Any]:

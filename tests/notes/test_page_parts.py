@@ -105,3 +105,14 @@ def test_a_part_with_a_form_that_posts_is_never_shared(world: World, rf: Request
     }
     with pytest.raises(PersonalPart):
         page_parts(request, "test", lambda: context, "following/_follow_button.html")
+
+
+@pytest.mark.usefixtures("cached_pages")
+def test_a_theme_cached_for_its_cells_readers_stays_hidden_from_others(world: World) -> None:
+    private = first_note(world.meetings[("private", "published")])
+    private.themes.add("whispers")
+    url = reverse("notes:theme", kwargs={"slug": "whispers"})
+    assert _client(world.users["member"]).get(url).status_code == 200  # cached for members
+    assert _client(world.users["outsider"]).get(url).status_code == 404
+    assert _client(None).get(url).status_code == 404
+    assert _client(world.users["member"]).get(url).status_code == 200

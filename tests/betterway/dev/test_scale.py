@@ -113,3 +113,17 @@ def test_bench_runs_only_the_parts_asked_for(db: None, tmp_path: Path) -> None:
     assert "Pages, bench-wide" in out.getvalue() and "Digests" not in out.getvalue()
     with pytest.raises(CommandError, match="--only takes parts from"):
         call_command("bench", "--only", "pages,speed", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_measures_throughput_under_gunicorn(tmp_path: Path) -> None:
+    call_command("scale_data", *TINY, stdout=StringIO())
+    report = tmp_path / "bench.json"
+    out = StringIO()
+    call_command(
+        "bench", "--only", "throughput", "--duration", "1", "--json", str(report), stdout=out
+    )
+    rows = json.loads(report.read_text())["throughput"]
+    assert set(rows) == {"baseline (one query)", "theme page", "search"}
+    assert all(row["requests"] > 0 and row["failed"] == 0 for row in rows.values())
+    assert rows["baseline (one query)"]["share_of_baseline"] == 1.0

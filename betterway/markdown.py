@@ -10,6 +10,7 @@ take the text of the same parse.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 import nh3
@@ -61,8 +62,27 @@ def _allowed_link(url: str) -> bool:
 _PARSER.validateLink = _allowed_link  # type: ignore[method-assign]
 
 
+# Rendering is a pure function of the text, and most of a meeting page's time:
+# each process keeps the latest renderings of texts up to this size (a few
+# megabytes), so a page read again renders nothing new.
+REMEMBERED_TEXTS = 2048
+REMEMBERED_LENGTH = 10_000
+
+
 def render_markdown(text: str) -> SafeString:
-    html = _PARSER.render(text or "")
+    text = text or ""
+    if len(text) <= REMEMBERED_LENGTH:
+        return _remembered_rendering(text)
+    return _render(text)
+
+
+@functools.lru_cache(maxsize=REMEMBERED_TEXTS)
+def _remembered_rendering(text: str) -> SafeString:
+    return _render(text)
+
+
+def _render(text: str) -> SafeString:
+    html = _PARSER.render(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -87,3 +87,17 @@ def test_a_link_the_sanitiser_would_empty_stays_text(text: str) -> None:
     html = render_markdown(text)
     assert not re.search(r"<a(?![^>]*\bhref=)", html), html
     assert "href" not in html
+
+
+def test_renderings_are_remembered_for_texts_up_to_a_size() -> None:
+    from betterway import markdown
+
+    text = "A **remembered** point about [budgets](https://example.org)."
+    first = markdown.render_markdown(text)
+    hits = markdown._remembered_rendering.cache_info().hits
+    assert markdown.render_markdown(text) == first
+    assert markdown._remembered_rendering.cache_info().hits == hits + 1
+    long_text = "word " * markdown.REMEMBERED_LENGTH
+    size = markdown._remembered_rendering.cache_info().currsize
+    assert markdown.render_markdown(long_text).startswith("<p>word word")
+    assert markdown._remembered_rendering.cache_info().currsize == size  # not kept

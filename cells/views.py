@@ -66,7 +66,7 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     # Notes and their themes come in three queries whatever the meeting's size,
-    # the themes as ``Note.chips`` reads them (see ``notes.models.THEME_LINKS``).
+    # the themes as ``Note.chips`` reads them (see ``notes.models.theme_links``).
     # (The type stubs cannot follow a prefetch through another app's models.)
     meetings = Meeting.objects.prefetch_related(  # type: ignore[misc]
         Prefetch("notes__tagged_items", to_attr="theme_links"),  # type: ignore[arg-type]

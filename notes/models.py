@@ -183,7 +183,7 @@ class NoteQuerySet(models.QuerySet["Note"]):
 
     def for_listing(self) -> NoteQuerySet:
         """What a list of points shows: meeting, cell and themes, in constant queries."""
-        return self.select_related("meeting__cell").prefetch_related(THEME_LINKS)
+        return self.select_related("meeting__cell").prefetch_related(theme_links())
 
     def refresh_theme_names(self) -> int:
         """Recompute the denormalised theme names of these notes in one UPDATE.
@@ -280,7 +280,7 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
 
     @property
     def chips(self) -> list[Theme]:
-        """The point's themes A to Z: prefetched by listings (``theme_links``), else queried."""
+        """The point's themes A to Z: prefetched by listings (``theme_links()``), else queried."""
         links = getattr(self, "theme_links", None)
         if links is None:
             return list(self.themes.all())
@@ -307,14 +307,20 @@ class TaggedNote(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_note_by_theme")]
 
 
-# A listing's themes, for ``Note.chips``, in one query for the whole list.
-# Taggit's own prefetch builds a query object for every point, which costs
-# more than the query itself on a meeting of a hundred points. Apps that may
-# not import this one prefetch the same by path:
-# Prefetch("notes__tagged_items", to_attr="theme_links"), "notes__theme_links__tag".
-THEME_LINKS = models.Prefetch(
-    "tagged_items", queryset=TaggedNote.objects.select_related("tag"), to_attr="theme_links"
-)
+def theme_links(path: str = "") -> models.Prefetch:
+    """A listing's themes, for ``Note.chips``, in one query for the whole list;
+    ``path`` reaches the notes, e.g. ``"note__"`` from proposals.
+
+    Taggit's own prefetch builds a query object for every point, which costs
+    more than the query itself on a meeting of a hundred points. Apps that may
+    not import this one prefetch the same by path:
+    ``Prefetch("notes__tagged_items", to_attr="theme_links"), "notes__theme_links__tag"``.
+    """
+    return models.Prefetch(
+        f"{path}tagged_items",
+        queryset=TaggedNote.objects.select_related("tag"),
+        to_attr="theme_links",
+    )
 
 
 # The models of the packages, so Django finds them in this app.

@@ -156,7 +156,9 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
 
     def for_listing(self) -> ProposalQuerySet:
         listing = self.select_related("meeting__cell", "note", "status_changed_by")
-        return listing.prefetch_related("note__themes")  # type: ignore[misc]  # taggit's manager has no type information
+        from notes.models import theme_links  # notes.models imports this module
+
+        return listing.prefetch_related(theme_links("note__"))
 
 
 class Proposal(models.Model):

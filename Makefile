@@ -42,7 +42,7 @@ test: install
 # in its own database: make bench BENCH_DATABASE=betterway_1m SCALE_ARGS="--notes 1000000 --meetings 50000"
 BENCH_DATABASE ?= betterway_bench
 bench: install
-	@DJANGO_DEBUG=1 BETTERWAY_DATABASE=$(BENCH_DATABASE) exec $(LOCALDB) run -- sh -c '\
+	@DJANGO_DEBUG=1 BETTERWAY_BENCHMARK_VIEWS=1 BETTERWAY_DATABASE=$(BENCH_DATABASE) exec $(LOCALDB) run -- sh -c '\
 		$(BIN)/python manage.py migrate --noinput -v0 && \
 		($(BIN)/python manage.py scale_data $(SCALE_ARGS) || \
 		 echo "Keeping the scale data already loaded.") && \

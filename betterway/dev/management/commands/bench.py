@@ -290,7 +290,11 @@ class Command(BaseCommand):
             "two operators": f'theme:"{second.name}" after:2020',
         }
         _ensure_proposals(BENCH_PROPOSALS)
+        # The one-query page, where served, as the yardstick of what any page
+        # costs beyond its SQL (sessions, middleware, the base template).
+        yardstick = {"baseline (one query)": "/bench/baseline"} if settings.BENCHMARK_VIEWS else {}
         pages = {
+            **yardstick,
             "home": "/",
             "theme index": "/themes/",
             "common theme page": common.get_absolute_url(),

@@ -32,5 +32,12 @@ def _bump_now() -> None:
 
 
 def bump() -> None:
-    """A new version once the current transaction commits (at once outside one)."""
-    transaction.on_commit(_bump_now)
+    """A new version once the current transaction commits (at once outside one).
+
+    Saving a meeting touches every point and theme link, each of which asks;
+    one new version at the commit serves them all. (A callback dropped with a
+    rolled-back savepoint leaves the list, so a later change asks again.)
+    """
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback is _bump_now for _, callback, _ in pending):
+        transaction.on_commit(_bump_now)

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 
+from betterway import content_version
 from betterway.dev.production import free_port, gunicorn, production_env
 from cells.models import MeetingStatus
 from notes.models import Theme
@@ -104,3 +106,22 @@ def test_a_cached_theme_page_shows_an_edit_at_once(
     note.body = "Edited a moment ago."
     note.save()
     assert "Edited a moment ago." in client.get(url).text
+
+
+def test_a_meeting_saved_whole_makes_one_new_version(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    notes = list(world.meetings[("public", "published")].notes.all())
+    with transaction.atomic(), django_capture_on_commit_callbacks() as callbacks:
+        try:
+            with transaction.atomic():
+                notes[0].save()
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        for note in notes:
+            note.body += " Edited."
+            note.save()
+            note.themes.add("edited")
+    bumps = [callback for callback in callbacks if callback is content_version._bump_now]
+    assert len(bumps) == 1  # one for the committed changes; none left from the rollback

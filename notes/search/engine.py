@@ -17,7 +17,7 @@ from django.db.models import F, Q, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from betterway.markdown import plain_text
+from betterway.markdown import plain_excerpt, plain_text
 from betterway.pagination import CountedPaginator
 from cells.access import AnyUser
 from cells.models import Cell, Meeting
@@ -287,10 +287,13 @@ def add_snippets(notes: list[Note], criteria: Criteria) -> list[Note]:
 
     One query for the whole page, and only for the page: ts_headline is slow.
     """
-    query = criteria.query
+    if criteria.query is None:
+        for note in notes:
+            note.snippet = highlight(plain_excerpt(note.body, SNIPPET_WORDS))
+        return notes
     plain = {note.pk: plain_text(note.body[:SNIPPET_SOURCE_CHARS]) for note in notes}
     headlines: dict[int, str] = {}
-    if query is not None and notes:
+    if notes:
         with connection.cursor() as cursor:
             cursor.execute(
                 _HEADLINES_SQL,
@@ -303,9 +306,12 @@ def add_snippets(notes: list[Note], criteria: Criteria) -> list[Note]:
             )
             headlines = dict(cursor.fetchall())
     for note in notes:
-        text = plain[note.pk]
         headline = headlines.get(note.pk)
-        note.snippet = highlight(_marked_cut(headline, text) if headline else _cut(text))
+        note.snippet = highlight(
+            _marked_cut(headline, plain[note.pk])
+            if headline
+            else plain_excerpt(note.body, SNIPPET_WORDS)
+        )
     return notes
 
 
@@ -329,11 +335,6 @@ _WORD = re.compile(r"\w+")
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(_TAG.sub(" ", text))
-
-
-def _cut(text: str, words: int = SNIPPET_WORDS) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def highlight(headline: str) -> SafeString:

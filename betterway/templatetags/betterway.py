@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.forms import BoundField
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from betterway.highlighting import mark_words
@@ -22,9 +22,7 @@ def markdown_filter(text: str) -> SafeString:
 @register.filter
 def mark_search_words(html: str, words: set[str] | None) -> SafeString:
     """Mark the words of the search that opened this page (see betterway/highlighting.py)."""
-    if not words:
-        return html if isinstance(html, SafeString) else escape(html)
-    return mark_words(html if isinstance(html, SafeString) else escape(html), words)
+    return mark_words(conditional_escape(html), words or set())
 
 
 @register.filter

@@ -14,6 +14,7 @@ from cells.access import AnyUser
 from cells.models import Cell
 from notes.search.engine import similar_themes
 from notes.search.query import (
+    OPERATORS,
     Criteria,
     SearchError,
     parse_date,
@@ -142,7 +143,7 @@ class SearchForm(forms.Form):
                 params = data.copy()
                 params["q"] = _without_operator(params.get("q", ""), name, value)
                 found.append(_filter(name, value, params))
-        for name in ["theme", "cell", "by", "after", "before"]:
+        for name in OPERATORS:
             field_value = data.get(name)
             if field_value:
                 params = data.copy()
@@ -152,7 +153,7 @@ class SearchForm(forms.Form):
 
     @property
     def has_filters(self) -> bool:
-        return any(self.data.get(name) for name in ["theme", "cell", "by", "after", "before"])
+        return any(self.data.get(name) for name in OPERATORS)
 
 
 @dataclass(frozen=True)

@@ -252,11 +252,10 @@ def _point(note: Note) -> dict[str, Any]:
 
 
 def _reason(follows: list[Follow]) -> str:
-    counts = {
-        kind: sum(1 for f in follows if f.kind == kind) for kind in ["theme", "cell", "search"]
-    }
+    kinds = {"theme": "themes", "cell": "cells", "search": "searches"}
+    counts = {kind: sum(1 for f in follows if f.kind == kind) for kind in kinds}
     parts = [
-        f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in counts.items() if count
+        f"{count} {kind if count == 1 else kinds[kind]}" for kind, count in counts.items() if count
     ]
     listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
     return f"you follow {listed}"

@@ -459,3 +459,13 @@ def test_the_workers_hourly_job_sends_the_digests_that_are_due(world: World) -> 
     # The job's time is the hour it was due: here, the second after the meeting.
     send_due_digests(timestamp=int(timezone.now().timestamp()) + 1)
     assert [mail.to for mail in Mail.objects.all()] == ["member@example.org"]
+
+
+def test_the_reason_counts_in_plurals_as_written() -> None:
+    from types import SimpleNamespace
+
+    from notes.following.mailing import _reason
+
+    follows: list[Any] = [SimpleNamespace(kind=kind) for kind in ["theme", "theme", "search"]]
+    follows += [SimpleNamespace(kind="search")]
+    assert _reason(follows) == "you follow 2 themes and 2 searches"

@@ -6,6 +6,9 @@ class BetterwayConfig(AppConfig):
     name = "betterway"
     verbose_name = "Site and people"
 
+    def ready(self) -> None:
+        from betterway import lookups  # noqa: F401 - registers ``field__any``
+
 
 class BetterwayAdminConfig(admin_apps.AdminConfig):
     """Django's admin, on a site that asks staff for a second factor (see admin_site.py)."""

@@ -78,19 +78,19 @@ class Reader:
         condition = Q(
             **{
                 f"{prefix}status": MeetingStatus.PUBLISHED,
-                f"{prefix}cell_id__in": list(self.readable),
+                f"{prefix}cell_id__any": self.readable,
             }
         )
         if self.facilitated:
             # Facilitators also read their cell's drafts.
-            condition |= Q(**{f"{prefix}cell_id__in": list(self.facilitated)})
+            condition |= Q(**{f"{prefix}cell_id__any": self.facilitated})
         return condition
 
     def editable_meetings_q(self, prefix: str = "") -> Q | None:
         """The condition for meetings this reader may change; None when they may change all."""
         if self.is_staff:
             return None
-        return Q(**{f"{prefix}cell_id__in": list(self.facilitated)})
+        return Q(**{f"{prefix}cell_id__any": self.facilitated})
 
     @property
     def cache_key(self) -> str:

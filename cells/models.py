@@ -42,11 +42,11 @@ class CellQuerySet(models.QuerySet["Cell"]):
 
     def visible_to(self, user: AnyUser) -> CellQuerySet:
         reader = reader_of(user)
-        return self.all() if reader.is_staff else self.filter(pk__in=reader.readable)
+        return self.all() if reader.is_staff else self.filter(pk__any=reader.readable)
 
     def editable_by(self, user: AnyUser) -> CellQuerySet:
         reader = reader_of(user)
-        return self.all() if reader.is_staff else self.filter(pk__in=reader.facilitated)
+        return self.all() if reader.is_staff else self.filter(pk__any=reader.facilitated)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.http import QueryDict
 
+from betterway.widgets import LongSelect
 from cells.access import AnyUser
 from cells.models import Cell
 from notes.search.engine import similar_themes
@@ -39,7 +40,7 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     theme = forms.CharField(label="Theme", required=False, max_length=100)
-    cell = forms.ChoiceField(label="Cell", required=False)
+    cell = forms.ChoiceField(label="Cell", required=False, widget=LongSelect)
     by = forms.CharField(
         label="Introduced or written by",
         required=False,

@@ -1,10 +1,37 @@
-"""The project's additions to Django: the ``__any`` lookup."""
+"""The project's additions to Django: the long select and the ``__any`` lookup."""
 
 from __future__ import annotations
 
+import pytest
+from django import forms
+from django.test.html import Element, parse_html
+
+from betterway.widgets import LongSelect
 from cells.models import Cell, Meeting
 from notes.models import Note
 from tests.personas import World
+
+CHOICES = [("", "Any cell"), ("tea", "Tea & <toast>"), ("north", "North")]
+
+
+class _Both(forms.Form):
+    django = forms.ChoiceField(choices=CHOICES, required=False, help_text="Pick one.")
+    long = forms.ChoiceField(
+        choices=CHOICES, required=False, help_text="Pick one.", widget=LongSelect
+    )
+
+
+def _same_shape(html: str, name: str) -> Element:
+    """The HTML parsed (attributes in any order), with the field's name taken out."""
+    return parse_html(html.replace(f"id_{name}", "id_x").replace(f'"{name}"', '"x"'))
+
+
+@pytest.mark.parametrize("value", ["", "tea", "missing"])
+def test_the_long_select_writes_what_djangos_select_writes(value: str) -> None:
+    form = _Both({"django": value, "long": value})
+    form.is_valid()
+    assert _same_shape(str(form["long"]), "long") == _same_shape(str(form["django"]), "django")
+    assert "Tea &amp; &lt;toast&gt;" in str(form["long"])
 
 
 def test_any_matches_ids_from_a_list_of_any_length(world: World) -> None:

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from betterway.markdown import plain_excerpt, plain_text
 from betterway.pagination import CountedPaginator
-from cells.access import AnyUser
+from cells.access import AnyUser, reader_of
 from cells.models import Cell, Meeting
 from notes.models import (
     HIGHLIGHT_START,
@@ -32,6 +32,7 @@ from notes.models import (
     heading_vector,
     websearch_text,
 )
+from notes.search.models import NoteHeading
 from notes.search.query import Criteria
 from notes.themes.stats import CellCount, ThemeCount
 
@@ -70,19 +71,25 @@ def matching_notes(user: AnyUser, criteria: Criteria) -> NoteQuerySet:
         notes = notes.filter(search_vector=query)
     for theme in criteria.themes:
         notes = notes.filter(tagged_items__tag=theme)
-    if criteria.cells:
-        notes = notes.filter(meeting__cell__in=criteria.cells)
     for name in criteria.by:
         notes = notes.filter(
             Q(meeting__introduced_by__icontains=name)
             | Q(author__display_name__icontains=name)
             | Q(author__username__iexact=name)
         )
+    return notes.filter(_meeting_criteria(criteria))
+
+
+def _meeting_criteria(criteria: Criteria, prefix: str = "meeting__") -> Q:
+    """The criteria about a point's meeting (its cell, its date), reached through ``prefix``."""
+    condition = Q()
+    if criteria.cells:
+        condition &= Q(**{f"{prefix}cell__in": criteria.cells})
     if criteria.after:
-        notes = notes.filter(meeting__date__gte=criteria.after)
+        condition &= Q(**{f"{prefix}date__gte": criteria.after})
     if criteria.before:
-        notes = notes.filter(meeting__date__lt=criteria.before)
-    return notes
+        condition &= Q(**{f"{prefix}date__lt": criteria.before})
+    return condition
 
 
 @dataclass
@@ -143,9 +150,9 @@ def run_search(
     capped = len(newest) > CANDIDATES
     ids = newest[:CANDIDATES]
     if capped and criteria.query is not None and criteria.sort != "date":
-        ids = _best_heading_ids(matching, criteria) + ids
+        ids = _best_heading_ids(user, matching, criteria) + ids
         ids = list(dict.fromkeys(ids))
-    candidates = Note.objects.filter(pk__in=ids)
+    candidates = Note.objects.filter(pk__any=ids)
     if group:
         page = _grouped_page(candidates, criteria, page_number)
     else:
@@ -213,22 +220,46 @@ def _grouped_page(candidates: NoteQuerySet, criteria: Criteria, page_number: str
     return page
 
 
-def _best_heading_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
-    """The best-ranked matches among points whose headings match, at most HEADING_CANDIDATES.
+def _best_heading_ids(user: AnyUser, matching: NoteQuerySet, criteria: Criteria) -> list[int]:
+    """The best matches among points whose headings match, at most HEADING_CANDIDATES.
 
     A heading match carries weight A, so it outranks a match in the body
     alone: when there are too many matches to rank them all, these are the
-    ones that must not be missed for being old. The heading index finds them.
+    ones that must not be missed for being old. They are ranked by their
+    headings in the narrow headings table; theme and author filters belong
+    to the notes, so with those the notes themselves are ranked.
     """
     query = criteria.query
     assert query is not None
-    return list(
-        matching.annotate(heading_match=heading_vector())
-        .filter(heading_match=query)
-        .annotate(rank=relevance(query))
+    if criteria.themes or criteria.by:
+        return list(
+            matching.annotate(heading_match=heading_vector())
+            .filter(heading_match=query)
+            .annotate(rank=relevance(query))
+            .order_by("-rank", "-pk")
+            .values_list("pk", flat=True)[:HEADING_CANDIDATES]
+        )
+    # Each heading row carries its meeting's cell, status and date: the reading
+    # rules and the meeting filters apply to it directly.
+    headings = NoteHeading.objects.filter(vector=query).filter(_meeting_criteria(criteria, ""))
+    visible = reader_of(user).meetings_q()
+    if visible is not None:
+        headings = headings.filter(visible)
+    # Plain ts_rank: in a heading of a few words how close they stand says
+    # little, and cover density costs twice as much over thousands of rows.
+    best = list(
+        headings.annotate(rank=SearchRank(F("vector"), query, normalization=Value(1)))
         .order_by("-rank", "-pk")
         .values_list("pk", flat=True)[:HEADING_CANDIDATES]
     )
+    if "-" not in criteria.words:
+        return best  # every word in the heading is in the point
+    # A heading can match where its point does not ("council -budget" with the
+    # budget in the body): keep only the points that match as a whole.
+    matched = set(
+        Note.objects.filter(pk__any=best, search_vector=query).values_list("pk", flat=True)
+    )
+    return [pk for pk in best if pk in matched]
 
 
 def _newest_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:

@@ -1,9 +1,13 @@
-"""The words of each cell's published points, for "did you mean" on misspelt words."""
+"""Tables that serve search: the words of each cell's published points, for "did you
+mean" on misspelt words, and the points' headings."""
 
 from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+
+from cells.choices import MeetingStatus
 
 
 class SearchWord(models.Model):
@@ -28,3 +32,47 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class NoteHeading(models.Model):
+    """A point's heading as a search vector, one row per point that has a heading.
+
+    Search finds the best heading matches here, however old: a word common
+    across the network may head tens of thousands of points, and ranking
+    them through the notes themselves reads every one of their bodies' pages.
+    This table is a thirtieth of their size, and carries a copy of each
+    point's meeting's cell, status and date, so that who may read a heading,
+    and a search's cell and date filters, are answered without a join.
+
+    The database keeps it in step with notes and meetings (triggers; see
+    migration 0009), so bulk imports and restores need nothing more; Django
+    only reads it.
+    """
+
+    note = models.OneToOneField(
+        "notes.Note",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the notes' delete trigger removes the row
+        db_constraint=False,
+        related_name="+",
+    )
+    meeting = models.ForeignKey(
+        "cells.Meeting", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    # The meeting's, as ``Reader.meetings_q`` and the search filters name them.
+    cell = models.ForeignKey(
+        "cells.Cell",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    status = models.CharField(max_length=10, choices=MeetingStatus.choices)
+    date = models.DateField()
+    vector = SearchVectorField()
+
+    class Meta:
+        indexes = [GinIndex(fields=["vector"], name="note_heading_vector")]
+
+    def __str__(self) -> str:
+        return f"heading of point {self.note_id}"

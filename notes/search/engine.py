@@ -7,8 +7,9 @@ headlines are computed only for the rows of the page shown.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.paginator import Page, Paginator
@@ -18,9 +19,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from betterway.markdown import plain_excerpt, plain_text
-from betterway.pagination import CountedPaginator
 from cells.access import AnyUser, reader_of
-from cells.models import Cell, Meeting
+from cells.models import Meeting
 from notes.models import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
@@ -35,6 +35,9 @@ from notes.models import (
 from notes.search.models import NoteHeading
 from notes.search.query import Criteria
 from notes.themes.stats import CellCount, ThemeCount
+
+# A candidate in result order: its id, its meeting's, its cell's name and slug.
+Ranked: TypeAlias = tuple[int, int, str, str]
 
 SIMILARITY_THRESHOLD = 0.3
 FACET_SIZE = 12
@@ -153,23 +156,41 @@ def run_search(
         ids = _best_heading_ids(user, matching, criteria) + ids
         ids = list(dict.fromkeys(ids))
     candidates = Note.objects.filter(pk__any=ids)
-    if group:
-        page = _grouped_page(candidates, criteria, page_number)
-    else:
-        paginator = CountedPaginator(
-            ordered(candidates, criteria).for_listing(), RESULTS_PER_PAGE, known_count=len(ids)
+    # One query puts every candidate in order; a page, its meetings and the
+    # cells' counts are cut from that list, and only a page's points are fetched.
+    ranked: list[Ranked] = list(
+        ordered(candidates, criteria).values_list(
+            "pk", "meeting_id", "meeting__cell__name", "meeting__cell__slug"
         )
-        page = paginator.get_page(page_number)
-        page.object_list = add_snippets(list(page.object_list), criteria)
+    )
+    page = (
+        _grouped_page(ranked, criteria, page_number)
+        if group
+        else _page(ranked, criteria, page_number)
+    )
     return Results(
         page,
         capped,
         theme_facets=_theme_facets(ids),
-        cell_facets=_cell_facets(ids),
+        cell_facets=_cell_facets(ranked),
         candidates=candidates,
         total=len(ids),
         grouped=group,
     )
+
+
+def _page(ranked: list[Ranked], criteria: Criteria, page_number: str | None) -> Page:
+    page = Paginator([pk for pk, *_ in ranked], RESULTS_PER_PAGE).get_page(page_number)
+    wanted = list(page.object_list)
+    notes = _fetched(wanted)
+    points: list[Any] = add_snippets([notes[pk] for pk in wanted], criteria)
+    page.object_list = points
+    return page
+
+
+def _fetched(pks: list[int]) -> dict[int, Note]:
+    """The points of a page, with what a listing shows of them."""
+    return {note.pk: note for note in Note.objects.filter(pk__any=pks).for_listing()}
 
 
 # Facets count over the candidates' ids passed as one array: PostgreSQL then
@@ -182,14 +203,6 @@ JOIN {Theme._meta.db_table} AS theme ON theme.id = tagged.tag_id
 WHERE tagged.content_object_id = ANY(%s)
 GROUP BY theme.id ORDER BY points DESC, theme.name LIMIT %s
 """  # noqa: S608 - only table names are interpolated
-_CELL_FACETS_SQL = f"""
-SELECT cell.name, cell.slug, count(*) AS points
-FROM {Note._meta.db_table} AS note
-JOIN {Meeting._meta.db_table} AS meeting ON meeting.id = note.meeting_id
-JOIN {Cell._meta.db_table} AS cell ON cell.id = meeting.cell_id
-WHERE note.id = ANY(%s)
-GROUP BY cell.id ORDER BY points DESC, cell.name LIMIT %s
-"""  # noqa: S608 - only table names are interpolated
 
 
 def _theme_facets(ids: list[int]) -> list[ThemeCount]:
@@ -198,20 +211,21 @@ def _theme_facets(ids: list[int]) -> list[ThemeCount]:
         return [ThemeCount(*row) for row in cursor.fetchall()]
 
 
-def _cell_facets(ids: list[int]) -> list[CellCount]:
-    with connection.cursor() as cursor:
-        cursor.execute(_CELL_FACETS_SQL, (ids, FACET_SIZE))
-        return [CellCount(*row) for row in cursor.fetchall()]
+def _cell_facets(ranked: list[Ranked]) -> list[CellCount]:
+    counts = Counter((name, slug) for _, _, name, slug in ranked)
+    facets = [CellCount(name, slug, count) for (name, slug), count in counts.items()]
+    facets.sort(key=lambda facet: (-facet.count, facet.name.casefold()))
+    return facets[:FACET_SIZE]
 
 
-def _grouped_page(candidates: NoteQuerySet, criteria: Criteria, page_number: str | None) -> Page:
+def _grouped_page(ranked: list[Ranked], criteria: Criteria, page_number: str | None) -> Page:
     """A page of meetings (in the order of their best points), each with its points."""
     by_meeting: dict[int, list[int]] = {}
-    for pk, meeting_id in ordered(candidates, criteria).values_list("pk", "meeting_id"):
+    for pk, meeting_id, *_ in ranked:
         by_meeting.setdefault(meeting_id, []).append(pk)
     page = Paginator(list(by_meeting.values()), RESULTS_PER_PAGE).get_page(page_number)
     wanted = [pk for pks in page.object_list for pk in pks]
-    notes = {note.pk: note for note in Note.objects.filter(pk__in=wanted).for_listing()}
+    notes = _fetched(wanted)
     add_snippets([notes[pk] for pk in wanted], criteria)
     groups: list[Any] = [
         MeetingGroup(notes[pks[0]].meeting, [notes[pk] for pk in pks]) for pks in page.object_list

@@ -7,7 +7,6 @@ Who may read and change what is decided in ``cells/access.py``; the
 from __future__ import annotations
 
 import datetime
-import functools
 from typing import Any
 
 from django.conf import settings
@@ -15,10 +14,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from betterway.addresses import address
 from cells.access import AnyUser, is_insider, reader_of
 from cells.choices import MeetingStatus, Role, Visibility
 
@@ -47,14 +46,6 @@ class CellQuerySet(models.QuerySet["Cell"]):
     def editable_by(self, user: AnyUser) -> CellQuerySet:
         reader = reader_of(user)
         return self.all() if reader.is_staff else self.filter(pk__any=reader.facilitated)
-
-
-@functools.lru_cache(maxsize=4096)
-def _cell_address(script_prefix: str, slug: str) -> str:
-    """A cell's page, reversed once per process: a member's home lists every cell
-    they belong to, and reversing is most of the cost of the link.
-    """
-    return reverse("cells:detail", kwargs={"slug": slug})
 
 
 class Cell(models.Model):
@@ -90,7 +81,7 @@ class Cell(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return _cell_address(get_script_prefix(), self.slug)
+        return address("cells:detail", slug=self.slug)
 
     def is_editable_by(self, user: AnyUser) -> bool:
         return reader_of(user).may_edit_cell(self.pk)
@@ -209,7 +200,7 @@ class Meeting(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("cells:meeting", kwargs={"slug": self.cell.slug, "pk": self.pk})
+        return address("cells:meeting", slug=self.cell.slug, pk=self.pk)
 
     @property
     def is_published(self) -> bool:

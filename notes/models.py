@@ -13,12 +13,12 @@ from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVect
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from betterway import content_version
+from betterway.addresses import address
 from cells.access import AnyUser, reader_of
 
 SEARCH_CONFIG: str = settings.SEARCH_CONFIG
@@ -153,7 +153,7 @@ class Theme(TagBase):
         ]
 
     def get_absolute_url(self) -> str:
-        return reverse("notes:theme", kwargs={"slug": self.slug})
+        return address("notes:theme", slug=self.slug)
 
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, Func, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, Lower
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -55,6 +57,15 @@ def heading_vector() -> SearchVector:
     highest, so the best matches are found however old they are.
     """
     return SearchVector("heading", config=SEARCH_CONFIG)
+
+
+def search_document() -> CombinedExpression:
+    """What search reads of a point: heading and themes (weight A), then body (B)."""
+    return (
+        SearchVector("heading", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("theme_names", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="B", config=SEARCH_CONFIG)
+    )
 
 
 def format_theme_names(names: Iterable[str]) -> str:
@@ -236,16 +247,26 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
     # Optimistic locking: an edit names the version it started from.
     version = models.PositiveIntegerField(default=1, editable=False)
     search_vector = models.GeneratedField(
-        expression=(
-            SearchVector("heading", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("theme_names", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("body", weight="B", config=SEARCH_CONFIG)
-        ),
+        expression=search_document(),
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # The point's pairs of neighbouring words, hashed (``note_word_pairs``,
+    # created by migration 0010). The words index keeps no positions, so a
+    # phrase of common words was checked against every point holding them
+    # all; this column's index finds the points where they stand together,
+    # and the phrase is checked on those alone.
+    word_pairs = models.GeneratedField(
+        expression=Func(
+            search_document(),
+            function="note_word_pairs",
+            output_field=ArrayField(models.IntegerField()),
+        ),
+        output_field=ArrayField(models.IntegerField()),
+        db_persist=True,
+    )
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "word_pairs"])
     objects = NoteQuerySet.as_manager()
     # Set on the points of a page of search results: the matching words in context.
     snippet: str
@@ -263,6 +284,7 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
         indexes = [
             GinIndex(fields=["search_vector"], name="note_search_vector"),
             GinIndex(heading_vector(), name="note_heading_search"),
+            GinIndex(fields=["word_pairs"], name="note_word_pairs"),
             # Points added to a meeting after it was published are new to followers.
             models.Index(fields=["created_at"], name="note_created_at"),
         ]

@@ -33,6 +33,7 @@ from notes.models import (
     websearch_text,
 )
 from notes.search.models import NoteHeading
+from notes.search.phrases import hashed, phrase_pairs
 from notes.search.query import Criteria
 from notes.themes.stats import CellCount, ThemeCount
 
@@ -72,6 +73,8 @@ def matching_notes(user: AnyUser, criteria: Criteria) -> NoteQuerySet:
     query = criteria.query
     if query is not None:
         notes = notes.filter(search_vector=query)
+    if '"' in criteria.words and (pairs := phrase_pairs(criteria.words)):
+        notes = notes.filter(word_pairs__contains=hashed(pairs))
     for theme in criteria.themes:
         notes = notes.filter(tagged_items__tag=theme)
     for name in criteria.by:
@@ -282,8 +285,8 @@ def _newest_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
         # PostgreSQL walks notes newest first and stops at the cap.
         return list(matching.order_by("-pk").values_list("pk", flat=True)[: CANDIDATES + 1])
     # For a phrase PostgreSQL guesses the matches from its words, far too many,
-    # and walks every note; finding the matches through the index first is
-    # much faster, as phrases match few notes.
+    # and walks every note; finding the matches through the pairs index first
+    # is much faster, as phrases match few notes.
     sql, params = matching.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(

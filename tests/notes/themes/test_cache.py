@@ -125,3 +125,25 @@ def test_a_meeting_saved_whole_makes_one_new_version(
             note.themes.add("edited")
     bumps = [callback for callback in callbacks if callback is content_version._bump_now]
     assert len(bumps) == 1  # one for the committed changes; none left from the rollback
+
+
+def test_a_figure_read_again_by_the_same_process_skips_the_shared_cache(
+    world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.STATS_CACHE_SECONDS = 300
+    member = world.users["member"]
+    assert cached(member, "probe", lambda: "counted", "x") == "counted"
+    shared_reads: list[str] = []
+
+    def from_shared(key: str, *args: Any, **kwargs: Any) -> str:
+        shared_reads.append(key)
+        return "from the shared cache"
+
+    monkeypatch.setattr(cache, "get_or_set", from_shared)
+    assert cached(member, "probe", lambda: "counted again", "x") == "counted"
+    assert shared_reads == []
+    # A new version of the content: a new key, read from the shared cache.
+    content_version.bump()
+    next_request = type(member).objects.get(pk=member.pk)
+    assert cached(next_request, "probe", lambda: "counted again", "x") == "from the shared cache"
+    assert len(shared_reads) == 1

@@ -281,6 +281,13 @@ def _best_heading_ids(user: AnyUser, matching: NoteQuerySet, criteria: Criteria)
 
 def _newest_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
     """Ids of the newest matches, one more than the cap (to tell whether it capped)."""
+    if criteria.before:
+        # Before a date, the newest meetings of the range first: PostgreSQL walks
+        # the meetings' date index and stops at the cap, where walking notes
+        # newest first would pass every point written after the range. (After a
+        # date alone, the newest points are in the range: the walk below is fine.)
+        newest = matching.order_by("-meeting__date", "-meeting_id", "-pk")
+        return list(newest.values_list("pk", flat=True)[: CANDIDATES + 1])
     if '"' not in criteria.words:
         # PostgreSQL walks notes newest first and stops at the cap.
         return list(matching.order_by("-pk").values_list("pk", flat=True)[: CANDIDATES + 1])

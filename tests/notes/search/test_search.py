@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from cells.models import Meeting, MeetingStatus
 from notes.models import Note
 from notes.search.engine import highlight, matching_notes
 from notes.search.query import Criteria, SearchError, parse_date, split_operators
@@ -481,3 +482,25 @@ def test_a_hit_opens_its_meeting_with_the_words_marked_and_a_way_back(
     assert 'href="https://example.org/pantry"' in marked
     assert "&lt;b&gt;<mark>pantry</mark>&lt;/b&gt;" in marked
     assert client.get(meeting).text.count("<mark>") == 0
+
+
+def test_a_capped_date_range_keeps_the_newest_meetings_in_the_range(
+    client: Any, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Points written in order of id, but of meetings whose dates run the other way.
+    monkeypatch.setattr("notes.search.engine.CANDIDATES", 2)
+    cell = library.world.cells["public"]
+    written = []
+    for day in (20, 10, 5, 1):
+        meeting = Meeting.objects.create(
+            cell=cell,
+            date=datetime.date(2014, 6, day),
+            title=f"June {day}",
+            status=MeetingStatus.PUBLISHED,
+        )
+        written.append(Note.objects.create(meeting=meeting, position=1, body="Allotment rota."))
+    client.force_login(library.world.users["staff"])
+    response = client.get(SEARCH, {"q": "allotment after:2014-06-02 before:2014-06-30"})
+    assert response.context["capped"] is True
+    # The two latest meetings of the range, though their points were written first.
+    assert set(response.context["page"].object_list) == {written[0], written[1]}

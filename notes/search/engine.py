@@ -159,13 +159,9 @@ def run_search(
         ids = _best_heading_ids(user, matching, criteria) + ids
         ids = list(dict.fromkeys(ids))
     candidates = Note.objects.filter(pk__any=ids)
-    # One query puts every candidate in order; a page, its meetings and the
+    # Every candidate is put in order once; a page, its meetings and the
     # cells' counts are cut from that list, and only a page's points are fetched.
-    ranked: list[Ranked] = list(
-        ordered(candidates, criteria).values_list(
-            "pk", "meeting_id", "meeting__cell__name", "meeting__cell__slug"
-        )
-    )
+    ranked = _ranked(candidates, criteria)
     page = (
         _grouped_page(ranked, criteria, page_number)
         if group
@@ -315,11 +311,29 @@ def relevance(query: SearchQuery) -> SearchRank:
     return SearchRank(F("search_vector"), query, cover_density=True, normalization=Value(1))
 
 
-def ordered(notes: NoteQuerySet, criteria: Criteria) -> NoteQuerySet:
+def _ranked(candidates: NoteQuerySet, criteria: Criteria) -> list[Ranked]:
+    """The candidates in result order: best match first (ties: the newer meeting),
+    or newest first, with each one's meeting and cell.
+
+    PostgreSQL ranks them; their meetings are read by id and the list is
+    sorted here. Sorting by meeting date in the database joined every meeting
+    of the network (50,000 at 1,000,000 notes) to order a thousand points.
+    """
     query = criteria.query
-    if query is None or criteria.sort == "date":
-        return notes.newest_first()
-    return notes.annotate(rank=relevance(query)).order_by("-rank", "-meeting__date", "pk")
+    by_relevance = query is not None and criteria.sort != "date"
+    rank = relevance(query) if by_relevance and query is not None else Value(0.0)
+    rows = list(candidates.annotate(rank=rank).values_list("pk", "meeting_id", "position", "rank"))
+    meetings = {
+        pk: (date.toordinal(), name, slug)
+        for pk, date, name, slug in Meeting.objects.filter(
+            pk__any=list({meeting_id for _, meeting_id, _, _ in rows})
+        ).values_list("pk", "date", "cell__name", "cell__slug")
+    }
+    if by_relevance:
+        rows.sort(key=lambda row: (-row[3], -meetings[row[1]][0], row[0]))
+    else:  # as NoteQuerySet.newest_first orders them
+        rows.sort(key=lambda row: (-meetings[row[1]][0], -row[1], row[2]))
+    return [(pk, meeting_id, *meetings[meeting_id][1:]) for pk, meeting_id, _, _ in rows]
 
 
 # ts_headline over each page's points as plain text: one query for the page.

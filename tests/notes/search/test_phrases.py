@@ -9,9 +9,8 @@ from django.db import connection
 from django.urls import reverse
 
 from notes.models import Note
-from notes.search.engine import matching_notes
 from notes.search.phrases import adjacent_pairs, phrase_pairs
-from notes.search.query import Criteria
+from tests.notes.search.plans import plan_of_search
 from tests.personas import Library, World
 
 SEARCH = reverse("notes:search")
@@ -81,13 +80,5 @@ def test_phrases_find_their_points_and_only_those(client: Any, world: World) -> 
 
 
 def test_phrase_search_reads_the_pairs_index(library: Library) -> None:
-    criteria = Criteria(words='"food pantry"')
-    notes = matching_notes(library.world.users["staff"], criteria).order_by().values("pk")
-    sql, params = notes.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE notes_note")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_of_search(library, '"food pantry"')
     assert "note_word_pairs" in plan, plan

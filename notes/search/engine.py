@@ -182,7 +182,8 @@ def _page(ranked: list[Ranked], criteria: Criteria, page_number: str | None) -> 
     page = Paginator([pk for pk, *_ in ranked], RESULTS_PER_PAGE).get_page(page_number)
     wanted = list(page.object_list)
     notes = _fetched(wanted)
-    points: list[Any] = add_snippets([notes[pk] for pk in wanted], criteria)
+    # A point deleted since the candidates were drawn is left out, not an error.
+    points: list[Any] = add_snippets([notes[pk] for pk in wanted if pk in notes], criteria)
     page.object_list = points
     return page
 
@@ -225,10 +226,9 @@ def _grouped_page(ranked: list[Ranked], criteria: Criteria, page_number: str | N
     page = Paginator(list(by_meeting.values()), RESULTS_PER_PAGE).get_page(page_number)
     wanted = [pk for pks in page.object_list for pk in pks]
     notes = _fetched(wanted)
-    add_snippets([notes[pk] for pk in wanted], criteria)
-    groups: list[Any] = [
-        MeetingGroup(notes[pks[0]].meeting, [notes[pk] for pk in pks]) for pks in page.object_list
-    ]
+    add_snippets([notes[pk] for pk in wanted if pk in notes], criteria)
+    shown = ([notes[pk] for pk in pks if pk in notes] for pks in page.object_list)
+    groups: list[Any] = [MeetingGroup(points[0].meeting, points) for points in shown if points]
     page.object_list = groups
     return page
 
@@ -329,6 +329,7 @@ def _ranked(candidates: NoteQuerySet, criteria: Criteria) -> list[Ranked]:
             pk__any=list({meeting_id for _, meeting_id, _, _ in rows})
         ).values_list("pk", "date", "cell__name", "cell__slug")
     }
+    rows = [row for row in rows if row[1] in meetings]  # a meeting deleted meanwhile
     if by_relevance:
         rows.sort(key=lambda row: (-row[3], -meetings[row[1]][0], row[0]))
     else:  # as NoteQuerySet.newest_first orders them

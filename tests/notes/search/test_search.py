@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from cells.models import Meeting, MeetingStatus
 from notes.models import Note
-from notes.search.engine import highlight
-from notes.search.query import SearchError, parse_date, split_operators
+from notes.search.engine import _grouped_page, _page, highlight
+from notes.search.query import Criteria, SearchError, parse_date, split_operators
 from tests.notes.search.plans import plan_of_search
 from tests.personas import PERSONAS, Library, can_read
 
@@ -492,3 +492,13 @@ def test_a_capped_date_range_keeps_the_newest_meetings_in_the_range(
     assert response.context["capped"] is True
     # The two latest meetings of the range, though their points were written first.
     assert set(response.context["page"].object_list) == {written[0], written[1]}
+
+
+def test_a_point_deleted_while_the_page_is_made_is_left_out(library: Library) -> None:
+    pantry = library.note("pantry")
+    gone = (pantry.pk + 10_000, pantry.meeting_id, "Gone cell", "gone-cell")
+    ranked = [gone, (pantry.pk, pantry.meeting_id, "Public cell", "public-cell")]
+    criteria = Criteria(words="pantry")
+    assert list(_page(ranked, criteria, None).object_list) == [pantry]
+    groups = list(_grouped_page(ranked, criteria, None).object_list)
+    assert [group.points for group in groups] == [[pantry]]

@@ -21,6 +21,7 @@ HEALTH_KEY = "healthz:probe"
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """The site's home page for visitors who are not logged in."""
     newest = Meeting.objects.visible_to(request.user).order_by("-date", "-pk")
     # Points are counted for the shown meetings only, not over every readable one.
     recent = (
@@ -29,12 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(point_count=Count("notes"))
         .order_by("-date", "-pk")
     )
-    memberships = (
-        request.user.memberships.select_related("cell").order_by("cell__name")
-        if request.user.is_authenticated
-        else []
-    )
-    return render(request, "betterway/home.html", {"recent": recent, "memberships": memberships})
+    return render(request, "betterway/home.html", {"recent": recent})
 
 
 @never_cache

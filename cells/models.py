@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -87,6 +87,13 @@ class Cell(models.Model):
         return reader_of(user).may_edit_cell(self.pk)
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def facilitated_first(self) -> MembershipQuerySet:
+        """Cells the member facilitates first (where they record meetings), then by name."""
+        facilitator_first = Case(When(role=Role.FACILITATOR, then=Value(0)), default=Value(1))
+        return self.select_related("cell").order_by(facilitator_first, "cell__name")
+
+
 class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -94,6 +101,8 @@ class Membership(models.Model):
     cell = models.ForeignKey(Cell, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["cell__name", "role", "user__username"]

@@ -19,16 +19,18 @@ MEETINGS_PER_PAGE = 20
 @require_safe
 def cell_list(request: HttpRequest) -> HttpResponse:
     published = Q(meetings__status=MeetingStatus.PUBLISHED)
-    cells = (
-        Cell.objects.visible_to(request.user)
-        .annotate(
-            meeting_count=Count("meetings", filter=published),
-            last_met=Max("meetings__date", filter=published),
-        )
-        .order_by("name")
-    )
+    # "Your cells": the cells the member belongs to, linked from the dashboard.
+    mine = False
+    cells = Cell.objects.visible_to(request.user)
+    if request.user.is_authenticated and request.GET.get("mine") == "1":
+        mine = True
+        cells = cells.filter(memberships__user=request.user)
+    cells = cells.annotate(
+        meeting_count=Count("meetings", filter=published),
+        last_met=Max("meetings__date", filter=published),
+    ).order_by("name")
     page = Paginator(cells, CELLS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "cells/cell_list.html", {"page": page})
+    return render(request, "cells/cell_list.html", {"page": page, "mine": mine})
 
 
 @require_safe

@@ -32,6 +32,8 @@ POINTS_PER_PAGE = 20
 DASHBOARD_POINTS = 10
 DASHBOARD_DRAFTS = 10
 DASHBOARD_RECENT = 10
+# A member of many cells sees these first and follows a link to the rest.
+DASHBOARD_CELLS = 12
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -166,6 +168,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         new_points = list(new.newest_first().for_listing()[: DASHBOARD_POINTS + 1])
     drafts = Meeting.objects.editable_by(user).filter(status=MeetingStatus.DRAFT)
     recent = Meeting.objects.visible_to(user).published()
+    memberships = list(user.memberships.facilitated_first()[: DASHBOARD_CELLS + 1])
     context = {
         "since": since,
         "follows": follows,
@@ -173,7 +176,8 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "more_new": len(new_points) > DASHBOARD_POINTS,
         "drafts": _with_point_counts(drafts.order_by("-updated_at"), DASHBOARD_DRAFTS),
         "recent": _with_point_counts(recent.order_by("-date", "-pk"), DASHBOARD_RECENT),
-        "memberships": user.memberships.select_related("cell").order_by("cell__name"),
+        "memberships": memberships[:DASHBOARD_CELLS],
+        "more_cells": len(memberships) > DASHBOARD_CELLS,
     }
     return render(request, "following/dashboard.html", context)
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from cells.models import Cell, MeetingStatus, Visibility
+from cells.models import Cell, MeetingStatus, Membership, Role, Visibility
 from tests.personas import PERSONAS, STAFF, STATUSES, VISIBILITIES, World, can_read, make_meeting
 
 
@@ -170,3 +170,37 @@ def test_home_offers_facilitators_to_record_a_meeting_of_their_active_cells(
     world.cells["private"].is_active = False
     world.cells["private"].save()
     assert new_meeting not in login("facilitator").get(reverse("home")).text
+
+
+def test_the_dashboard_shows_a_member_of_many_cells_a_few_and_links_to_the_rest(
+    login: Callable[[str], Any], world: World
+) -> None:
+    member = world.users["member"]
+    extra = [
+        Cell.objects.create(name=f"Extra cell {n:02d}", slug=f"extra-{n:02d}") for n in range(14)
+    ]
+    Membership.objects.bulk_create(Membership(user=member, cell=cell) for cell in extra)
+    led = Cell.objects.create(name="Zz led cell", slug="zz-led")
+    Membership.objects.create(user=member, cell=led, role=Role.FACILITATOR)
+    client = login("member")
+    home = client.get(reverse("home")).text
+    # The cell they facilitate comes first however it sorts, then the first by name.
+    assert "Zz led cell" in home and "Extra cell 00" in home
+    assert "Extra cell 13" not in home
+    all_mine = reverse("cells:list") + "?mine=1"
+    assert f'href="{all_mine}"' in home
+    listing = client.get(all_mine).text
+    assert "Extra cell 13" in listing and "Zz led cell" in listing
+    # Only their own cells, not every cell they may read.
+    assert "Network cell" not in listing
+    assert "Network cell" in client.get(reverse("cells:list")).text
+
+
+def test_your_cells_is_empty_for_a_visitor_and_a_member_of_none(
+    client: Any, login: Callable[[str], Any], world: World
+) -> None:
+    # Logged out, "mine" means nothing: the full public list.
+    assert "Public cell" in client.get(reverse("cells:list") + "?mine=1").text
+    Membership.objects.filter(user=world.users["member"]).delete()
+    page = login("member").get(reverse("cells:list") + "?mine=1").text
+    assert "You do not belong to any cell yet" in page

@@ -18,6 +18,7 @@ from django.db.models import F, Q, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from betterway.lookups import id_array
 from betterway.markdown import plain_excerpt, plain_text
 from cells.access import AnyUser, reader_of
 from cells.models import Meeting
@@ -200,14 +201,14 @@ _THEME_FACETS_SQL = f"""
 SELECT theme.id, theme.name, theme.slug, count(*) AS points
 FROM {TaggedNote._meta.db_table} AS tagged
 JOIN {Theme._meta.db_table} AS theme ON theme.id = tagged.tag_id
-WHERE tagged.content_object_id = ANY(%s)
+WHERE tagged.content_object_id = ANY(%s::bigint[])
 GROUP BY theme.id ORDER BY points DESC, theme.name LIMIT %s
 """  # noqa: S608 - only table names are interpolated
 
 
 def _theme_facets(ids: list[int]) -> list[ThemeCount]:
     with connection.cursor() as cursor:
-        cursor.execute(_THEME_FACETS_SQL, (ids, FACET_SIZE))
+        cursor.execute(_THEME_FACETS_SQL, (id_array(ids), FACET_SIZE))
         return [ThemeCount(*row) for row in cursor.fetchall()]
 
 

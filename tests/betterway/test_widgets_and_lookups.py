@@ -6,6 +6,7 @@ import pytest
 from django import forms
 from django.test.html import Element, parse_html
 
+from betterway.lookups import id_array
 from betterway.widgets import LongSelect
 from cells.models import Cell, Meeting
 from notes.models import Note
@@ -46,3 +47,10 @@ def test_any_matches_ids_from_a_list_of_any_length(world: World) -> None:
     assert set(meetings) == set(Meeting.objects.filter(cell=cells[1])) != set()
     notes = Note.objects.filter(meeting__cell_id__any=[cells[1].pk])
     assert set(notes) == set(Note.objects.filter(meeting__cell=cells[1]))
+
+
+def test_any_refuses_what_is_not_a_whole_number(world: World) -> None:
+    # The ids go into the array's text: anything else must not reach it.
+    with pytest.raises(ValueError):
+        list(Cell.objects.filter(pk__any=["1}", 2]))
+    assert id_array([3, 4, 5]) == "{3,4,5}"

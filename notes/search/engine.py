@@ -323,12 +323,16 @@ def _ranked(candidates: NoteQuerySet, criteria: Criteria) -> list[Ranked]:
     query = criteria.query
     by_relevance = query is not None and criteria.sort != "date"
     rank = relevance(query) if by_relevance and query is not None else Value(0.0)
-    rows = list(candidates.annotate(rank=rank).values_list("pk", "meeting_id", "position", "rank"))
+    # Unordered (a note's default order joins its meeting): sorted below.
+    unordered = candidates.order_by().annotate(rank=rank)
+    rows = list(unordered.values_list("pk", "meeting_id", "position", "rank"))
     meetings = {
         pk: (date.toordinal(), name, slug)
         for pk, date, name, slug in Meeting.objects.filter(
             pk__any=list({meeting_id for _, meeting_id, _, _ in rows})
-        ).values_list("pk", "date", "cell__name", "cell__slug")
+        )
+        .order_by()
+        .values_list("pk", "date", "cell__name", "cell__slug")
     }
     rows = [row for row in rows if row[1] in meetings]  # a meeting deleted meanwhile
     if by_relevance:

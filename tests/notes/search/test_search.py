@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cells.models import Meeting, MeetingStatus
@@ -342,6 +343,17 @@ def test_search_query_count_does_not_grow_with_results(
     after = [count_queries(client, url) for url in urls]
     assert before == after
     assert max(after) <= 13
+
+
+def test_ranking_the_candidates_reads_only_the_points(client: Any, library: Library) -> None:
+    # The ranked list is sorted in Python: the query that ranks must not join
+    # (and sort by) the meetings, which a point's default order would add.
+    client.force_login(library.world.users["member"])
+    with CaptureQueriesContext(connection) as captured:
+        assert _results(client, q="pantry")
+    ranking = [query["sql"] for query in captured if "ts_rank_cd" in query["sql"]]
+    assert len(ranking) == 1
+    assert "cells_meeting" not in ranking[0] and "ORDER BY" not in ranking[0]
 
 
 def test_searches_matching_very_many_points_say_they_show_the_newest(

@@ -193,8 +193,16 @@ class NoteQuerySet(models.QuerySet["Note"]):
         return self.order_by("-meeting__date", "-meeting_id", "position")
 
     def for_listing(self) -> NoteQuerySet:
-        """What a list of points shows: meeting, cell and themes, in constant queries."""
-        return self.select_related("meeting__cell").prefetch_related(theme_links())
+        """What a list of points shows: meeting, cell and themes, in constant queries.
+
+        The search columns are left in the database: a listing never shows
+        them, and the driver parses every word of a tsvector it is sent.
+        """
+        return (
+            self.select_related("meeting__cell")
+            .prefetch_related(theme_links())
+            .defer("search_vector", "word_pairs")
+        )
 
     def refresh_theme_names(self) -> int:
         """Recompute the denormalised theme names of these notes in one UPDATE.

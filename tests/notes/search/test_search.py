@@ -345,7 +345,7 @@ def test_search_query_count_does_not_grow_with_results(
     assert max(after) <= 13
 
 
-def test_ranking_the_candidates_reads_only_the_points(client: Any, library: Library) -> None:
+def test_ranking_and_fetching_read_only_what_the_page_needs(client: Any, library: Library) -> None:
     # The ranked list is sorted in Python: the query that ranks must not join
     # (and sort by) the meetings, which a point's default order would add.
     client.force_login(library.world.users["member"])
@@ -354,6 +354,9 @@ def test_ranking_the_candidates_reads_only_the_points(client: Any, library: Libr
     ranking = [query["sql"] for query in captured if "ts_rank_cd" in query["sql"]]
     assert len(ranking) == 1
     assert "cells_meeting" not in ranking[0] and "ORDER BY" not in ranking[0]
+    # The page's points are fetched without their search columns.
+    fetched = [query["sql"] for query in captured if '"notes_note"."heading"' in query["sql"]]
+    assert fetched and not any('"search_vector"' in sql for sql in fetched)
 
 
 def test_searches_matching_very_many_points_say_they_show_the_newest(

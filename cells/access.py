@@ -145,10 +145,13 @@ def _resolve(user: AnyUser) -> Reader:
     # Two plain lists in one round trip: the member's cells with their roles,
     # and the cells open to every member. (The same as one query of cells with
     # EXISTS on memberships, which Django took three times as long to build.)
-    roles = Membership.objects.filter(user_id=user.pk).values_list("cell_id", "role")
-    open_cells = Cell.objects.filter(
-        visibility__in=[Visibility.PUBLIC, Visibility.NETWORK]
-    ).values_list("pk", Value(""))
+    # Unordered: a membership's default order joins its cell and its user.
+    roles = Membership.objects.filter(user_id=user.pk).order_by().values_list("cell_id", "role")
+    open_cells = (
+        Cell.objects.filter(visibility__in=[Visibility.PUBLIC, Visibility.NETWORK])
+        .order_by()
+        .values_list("pk", Value(""))
+    )
     rows: list[tuple[int, str]] = list(roles.union(open_cells, all=True))
     return Reader(
         readable=tuple(sorted({pk for pk, _ in rows})),

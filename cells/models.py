@@ -45,7 +45,10 @@ class CellQuerySet(models.QuerySet["Cell"]):
 
     def editable_by(self, user: AnyUser) -> CellQuerySet:
         reader = reader_of(user)
-        return self.all() if reader.is_staff else self.filter(pk__any=reader.facilitated)
+        if reader.is_staff:
+            return self.all()
+        # An empty list matches nothing without asking the database.
+        return self.filter(pk__any=reader.facilitated) if reader.facilitated else self.none()
 
 
 class Cell(models.Model):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from cells.access import reader_of
 from cells.models import Cell, Meeting
 from notes.models import Note
 from tests.personas import PERSONAS, STAFF, STATUSES, VISIBILITIES, World, can_edit, can_read
@@ -45,6 +48,17 @@ def test_editable_by_allows_only_facilitators_and_staff(world: World, persona: s
         assert (meeting in editable_meetings) is expected, (persona, visibility, status)
     for visibility, cell in world.cells.items():
         assert (cell in editable_cells) is can_edit(persona, visibility)
+
+
+def test_nothing_is_editable_by_a_member_who_facilitates_nothing_without_asking(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    member = world.users["member"]
+    reader_of(member)  # resolved once per request, before any page's queries
+    with django_assert_num_queries(0):
+        assert list(Meeting.objects.editable_by(member)) == []
+        assert list(Cell.objects.editable_by(member)) == []
+    assert Meeting.objects.editable_by(world.users["facilitator"]).exists()
 
 
 def test_visible_to_returns_each_meeting_once_for_a_member_of_many_cells(world: World) -> None:

@@ -361,4 +361,4 @@ from notes.actions.models import (  # noqa: E402, F401
     Rediscussion,
 )
 from notes.following.models import Follow, Subscriber  # noqa: E402, F401
-from notes.search.models import NoteHeading, SearchWord  # noqa: E402, F401
+from notes.search.models import HeadingTerm, NoteHeading, SearchWord  # noqa: E402, F401

@@ -76,3 +76,52 @@ class NoteHeading(models.Model):
 
     def __str__(self) -> str:
         return f"heading of point {self.note_id}"
+
+
+class HeadingTerm(models.Model):
+    """One word of a point's heading, with how well the heading matches that word alone.
+
+    A one-word search ("council") finds its best headings here by walking an
+    index in rank order and stopping at the first that the reader may read,
+    instead of ranking every heading with the word: a word common across the
+    network heads tens of thousands of points. ``rank`` is what search would
+    compute, ``ts_rank(heading vector, word, 1)``.
+
+    Kept in step with ``NoteHeading`` by the database (a trigger on it; see
+    migration 0011), with the same copy of the meeting's cell, status and date.
+    """
+
+    pk = models.CompositePrimaryKey("note", "term")
+    # The primary key's first column: its index serves "the terms of this point".
+    note = models.ForeignKey(
+        "notes.Note",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    term = models.TextField()
+    rank = models.FloatField()
+    cell = models.ForeignKey(
+        "cells.Cell",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    status = models.CharField(max_length=10, choices=MeetingStatus.choices)
+    date = models.DateField()
+
+    class Meta:
+        indexes = [
+            # The best headings of a word first; the reading rules and filters
+            # are answered from the index alone.
+            models.Index(
+                fields=["term", "-rank", "-note"],
+                include=["cell", "status", "date"],
+                name="heading_term_best",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} in the heading of point {self.note_id}"

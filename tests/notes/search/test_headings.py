@@ -4,15 +4,25 @@ that reads it when a search matches more points than are ranked."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Value
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cells.models import Meeting, MeetingStatus
 from notes.models import Note
-from notes.search.models import NoteHeading
+from notes.search.engine import _best_heading_ids, matching_notes
+from notes.search.forms import SearchForm
+from notes.search.models import HeadingTerm, NoteHeading
+from notes.search.query import Criteria
 from tests.personas import PERSONAS, World, can_read
 
 SEARCH = reverse("notes:search")
@@ -170,3 +180,96 @@ def test_unpublishing_a_meeting_takes_its_headings_out_of_search_at_once(
     response = client.get(SEARCH, {"q": "stewardship"})
     assert response.context["capped"] is True
     assert hidden not in response.context["page"].object_list
+
+
+def _terms(note: Note) -> dict[str, tuple[str, datetime.date]]:
+    return {
+        term: (status, date)
+        for term, status, date in HeadingTerm.objects.filter(note_id=note.pk).values_list(
+            "term", "status", "date"
+        )
+    }
+
+
+def test_the_terms_follow_a_heading_and_its_meeting(world: World) -> None:
+    meeting = world.meetings[("public", "published")]
+    note = Note.objects.create(meeting=meeting, position=60, heading="Tenants organising tenants")
+    assert _terms(note) == {
+        "tenant": ("published", meeting.date),
+        "organis": ("published", meeting.date),
+    }
+    note.heading = "Rent strikes"
+    note.save()
+    assert set(_terms(note)) == {"rent", "strike"}
+
+    meeting.status = MeetingStatus.DRAFT
+    meeting.date = datetime.date(2004, 2, 3)
+    meeting.save()
+    assert _terms(note) == {
+        "rent": ("draft", datetime.date(2004, 2, 3)),
+        "strike": ("draft", datetime.date(2004, 2, 3)),
+    }
+    assert HeadingTerm.objects.get(note_id=note.pk, term="rent").cell_id == meeting.cell_id
+
+    note.heading = ""
+    note.save()
+    assert _terms(note) == {}
+    note.heading = "Allotments"
+    note.save()
+    note.delete()
+    assert not HeadingTerm.objects.filter(note_id=note.pk).exists()
+
+
+def test_a_terms_rank_is_what_search_computes_for_that_word(world: World) -> None:
+    meeting = world.meetings[("public", "published")]
+    note = Note.objects.create(meeting=meeting, position=61, heading="Care, care and more care")
+    expected = (
+        NoteHeading.objects.filter(pk=note.pk)
+        .annotate(
+            rank=SearchRank(
+                F("vector"),
+                SearchQuery("caring", search_type="websearch", config="english"),
+                normalization=Value(1),
+            )
+        )
+        .values_list("rank", flat=True)
+        .get()
+    )
+    # Stored as double precision; PostgreSQL computes a rank as a real.
+    stored = HeadingTerm.objects.get(note_id=note.pk, term="care").rank
+    assert stored == pytest.approx(expected, rel=1e-6) and expected > 0
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "member", "facilitator", "staff"])
+@pytest.mark.parametrize(
+    "words", ["stewardship", "stewardship cell:public-cell", "stewardship before:2020"]
+)
+def test_one_word_finds_the_same_best_headings_through_its_terms(
+    world: World,
+    stewardship: dict[tuple[str, str], Note],
+    monkeypatch: pytest.MonkeyPatch,
+    persona: str,
+    words: str,
+) -> None:
+    user = world.user(persona)
+    form = SearchForm(QueryDict(urlencode({"q": words})), user=user)
+    assert form.is_valid(), form.errors
+    criteria = form.criteria
+    matching = matching_notes(user, criteria)
+    with CaptureQueriesContext(connection) as through_terms:
+        by_terms = _best_heading_ids(user, matching, criteria)
+    assert any("notes_headingterm" in query["sql"] for query in through_terms)
+    monkeypatch.setattr("notes.search.engine._ONE_WORD", re.compile(r"(?!)"))
+    by_vectors = _best_heading_ids(user, matching, criteria)
+    assert by_terms == by_vectors != []
+
+
+def test_several_words_rank_the_headings_themselves(
+    world: World, stewardship: dict[tuple[str, str], Note]
+) -> None:
+    user = world.users["member"]
+    criteria = Criteria(words="shared stewardship")
+    with CaptureQueriesContext(connection) as captured:
+        _best_heading_ids(user, matching_notes(user, criteria), criteria)
+    sql = " ".join(query["sql"] for query in captured)
+    assert "notes_noteheading" in sql and "notes_headingterm" not in sql

@@ -11,11 +11,17 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorExact,
+    SearchVectorField,
+    TrigramSimilarity,
+)
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet, TextField, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -73,10 +79,19 @@ def matching_notes(user: AnyUser, criteria: Criteria) -> NoteQuerySet:
     """Points the user may read that match ``criteria``, unordered."""
     notes = Note.objects.visible_to(user)
     query = criteria.query
-    if query is not None:
+    pairs = phrase_pairs(criteria.words) if '"' in criteria.words else []
+    if pairs:
+        # The pairs index finds a phrase's points; each is then checked for the
+        # phrase itself, through an expression the words index does not serve.
+        # (The words index keeps no positions: PostgreSQL, misjudging how few
+        # points hold both words, combined it with the pairs index and read
+        # 100,000 of its entries at 1,000,000 notes.)
+        vector = Coalesce("search_vector", Value("", output_field=SearchVectorField()))
+        notes = notes.filter(word_pairs__contains=hashed(pairs)).filter(
+            SearchVectorExact(vector, query)
+        )
+    elif query is not None:
         notes = notes.filter(search_vector=query)
-    if '"' in criteria.words and (pairs := phrase_pairs(criteria.words)):
-        notes = notes.filter(word_pairs__contains=hashed(pairs))
     for theme in criteria.themes:
         notes = notes.filter(tagged_items__tag=theme)
     for name in criteria.by:

@@ -86,6 +86,10 @@ def test_phrase_search_asks_for_the_pairs_the_index_can_serve(library: Library) 
     criteria = Criteria(words='"food pantry"')
     sql, _ = matching_notes(library.world.users["staff"], criteria).query.sql_with_params()
     assert '"notes_note"."word_pairs" @> (ARRAY[hashtext(%s)])' in sql, sql
+    # The phrase is checked on the points the pairs find, never through the
+    # words index, which PostgreSQL otherwise combines with the pairs index.
+    assert 'COALESCE("notes_note"."search_vector"' in sql, sql
+    assert '"notes_note"."search_vector" @@' not in sql, sql
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(

@@ -273,3 +273,15 @@ def test_several_words_rank_the_headings_themselves(
         _best_heading_ids(user, matching_notes(user, criteria), criteria)
     sql = " ".join(query["sql"] for query in captured)
     assert "notes_noteheading" in sql and "notes_headingterm" not in sql
+
+
+def test_headings_of_any_characters_give_their_words(world: World) -> None:
+    meeting = world.meetings[("public", "published")]
+    note = Note.objects.create(
+        meeting=meeting,
+        position=62,
+        heading=r"O'Brien: see https://example.org/it's?a=1&b=2 (C:\notes) | fran@example.org 🎉",
+    )
+    terms = dict(HeadingTerm.objects.filter(note_id=note.pk).values_list("term", "rank"))
+    assert {"brien", "example.org/it's?a=1&b=2", "fran@example.org"} <= set(terms)
+    assert all(rank > 0 for rank in terms.values())

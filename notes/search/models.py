@@ -34,7 +34,28 @@ class SearchWord(models.Model):
         return self.word
 
 
-class NoteHeading(models.Model):
+class MeetingCopy(models.Model):
+    """A copy of a point's meeting's cell, status and date, named as
+    ``Reader.meetings_q`` and the search filters name them: who may read a
+    row, and a search's cell and date filters, are answered without a join.
+    The database keeps the copy in step (triggers); Django only reads it.
+    """
+
+    cell = models.ForeignKey(
+        "cells.Cell",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    status = models.CharField(max_length=10, choices=MeetingStatus.choices)
+    date = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class NoteHeading(MeetingCopy):
     """A point's heading as a search vector, one row per point that has a heading.
 
     Search finds the best heading matches here, however old: a word common
@@ -59,16 +80,6 @@ class NoteHeading(models.Model):
     meeting = models.ForeignKey(
         "cells.Meeting", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    # The meeting's, as ``Reader.meetings_q`` and the search filters name them.
-    cell = models.ForeignKey(
-        "cells.Cell",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    status = models.CharField(max_length=10, choices=MeetingStatus.choices)
-    date = models.DateField()
     vector = SearchVectorField()
 
     class Meta:
@@ -78,7 +89,7 @@ class NoteHeading(models.Model):
         return f"heading of point {self.note_id}"
 
 
-class HeadingTerm(models.Model):
+class HeadingTerm(MeetingCopy):
     """One word of a point's heading, with how well the heading matches that word alone.
 
     A one-word search ("council") finds its best headings here by walking an
@@ -102,15 +113,6 @@ class HeadingTerm(models.Model):
     )
     term = models.TextField()
     rank = models.FloatField()
-    cell = models.ForeignKey(
-        "cells.Cell",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    status = models.CharField(max_length=10, choices=MeetingStatus.choices)
-    date = models.DateField()
 
     class Meta:
         indexes = [

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import ForeignKey, IntegerField, Lookup
 
 
@@ -36,6 +37,9 @@ class AnyOf(Lookup):
         return "%s", [id_array(value)]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not self.rhs:
+            # As ``__in=[]``: matches nothing, and Django answers without a query.
+            raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         # Typed as the column: the driver sends small numbers as smallint[],

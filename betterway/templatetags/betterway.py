@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import template
 from django.forms import BoundField
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from betterway.highlighting import mark_words
 from betterway.markdown import plain_excerpt, render_markdown
+from betterway.widgets import option_tags
 
 register = template.Library()
 
@@ -48,9 +49,5 @@ def select_options(field: BoundField) -> SafeString:
     """
     value = field.value()
     chosen = {str(v) for v in value} if isinstance(value, list) else {str(value or "")}
-    options = [
-        f'<option value="{escape(str(option))}"{" selected" if str(option) in chosen else ""}>'
-        f"{escape(str(label))}</option>"
-        for option, label in field.field.choices  # type: ignore[attr-defined]
-    ]
-    return mark_safe("".join(options))  # noqa: S308 - every value and label escaped above
+    options = option_tags(field.field.choices, chosen)  # type: ignore[attr-defined]
+    return mark_safe(options)  # noqa: S308 - every value and label escaped by option_tags

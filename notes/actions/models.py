@@ -60,7 +60,14 @@ class ActionQuerySet(models.QuerySet["Action"]):
         return self.alias(late=late).order_by("late", models.F("due").asc(nulls_last=True), "pk")
 
     def for_listing(self) -> ActionQuerySet:
-        return self.select_related("meeting__cell", "note", "owner")
+        """What a list of actions shows: the meeting, its cell and the point's anchor.
+
+        The owner is shown by ``owner_name``. The point's search columns stay in
+        the database: the driver would parse every word of a tsvector it is sent.
+        """
+        return self.select_related("meeting__cell", "note").defer(
+            "note__search_vector", "note__word_pairs"
+        )
 
 
 class Action(models.Model):

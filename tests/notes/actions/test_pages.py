@@ -12,7 +12,9 @@ from typing import Any
 
 import feedparser
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cells.models import Meeting, MeetingStatus, Membership, Role, Visibility
@@ -431,3 +433,19 @@ def test_the_dashboard_lists_the_members_own_open_actions(world: World, client: 
     assert "My finished errand" not in page and "Someone else's errand" not in page
     Membership.objects.filter(user=world.users["member"]).delete()  # left the private cell
     assert "My errand" not in client.get(reverse("home")).content.decode()
+
+
+def test_listed_actions_fetch_neither_the_points_search_columns_nor_the_owner(
+    world: World, client: Client
+) -> None:
+    # A listing shows the owner's name as written and the point's anchor: the
+    # owner's account and the point's search columns would be parsed for nothing.
+    _owned_action(world, what="My errand", due=datetime.date.today())
+    client.force_login(world.users["member"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+    assert "My errand" in page
+    [listing] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "notes_action"')]
+    assert '"notes_note"."heading"' in listing  # the point is joined,
+    assert "search_vector" not in listing and "word_pairs" not in listing  # not its search
+    assert '"betterway_user"' not in listing

@@ -30,7 +30,18 @@ class LongSelect(forms.Select):
 
     Django renders each option through a template of its own: for the two
     hundred cells of a large network that was 10 ms of every search page.
+    Its choices are kept as given, a list of (value, label) pairs: Django
+    normalises them (and a choice field does so twice) at a cost per choice on
+    every form built.
     """
+
+    @property
+    def choices(self) -> list[tuple[Any, Any]]:
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: Iterable[tuple[Any, Any]]) -> None:
+        self._choices = list(value)
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None

@@ -40,7 +40,9 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     theme = forms.CharField(label="Theme", required=False, max_length=100)
-    cell = forms.ChoiceField(label="Cell", required=False, widget=LongSelect)
+    # Any text: the cell is looked up among those the reader may read, as
+    # cell: in the box is, and an unknown one is explained by name.
+    cell = forms.CharField(label="Cell", required=False, widget=LongSelect)
     by = forms.CharField(
         label="Introduced or written by",
         required=False,
@@ -58,9 +60,8 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        cast(forms.ChoiceField, self.fields["cell"]).choices = [("", "Any cell")] + [
-            (slug, name) for slug, name in Cell.objects.visible_to(user).values_list("slug", "name")
-        ]
+        cells = Cell.objects.visible_to(user).values_list("slug", "name")
+        cast(LongSelect, self.fields["cell"].widget).choices = [("", "Any cell"), *cells]
         self.criteria = Criteria()
         # Suggested corrections: (theme, URL query string that uses it instead).
         self.suggestions: list[tuple[Any, str]] = []
@@ -110,7 +111,8 @@ class SearchForm(forms.Form):
     def _cells(self, names: list[str]) -> list[Cell]:
         cells, missing = resolve_cells(self.user, names)
         for name in missing:
-            self.add_error("q", f"No cell called “{name}” that you can read.")
+            field = "cell" if name == self.data.get("cell") else "q"
+            self.add_error(field, f"No cell called “{name}” that you can read.")
         return cells
 
     def _dates(self, values: list[str]) -> list[datetime.date]:

@@ -258,6 +258,22 @@ def test_the_search_round_trips_in_the_url(client: Any, library: Library) -> Non
     assert 'value="ben"' in page
 
 
+def test_the_cell_filter_refuses_a_cell_the_reader_may_not_read(
+    client: Any, library: Library
+) -> None:
+    # The filter is a select of readable cells, but its value is any text in
+    # the address: another cell's slug is explained at the field, as unknown.
+    client.force_login(library.world.users["outsider"])
+    response = client.get(SEARCH, {"q": "pantry", "cell": "other-cell"})
+    assert response.status_code == 200
+    assert response.context["page"] is None
+    assert response.context["form"].errors["cell"] == [
+        "No cell called “other-cell” that you can read."
+    ]
+    select = response.text.split('name="cell"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="public-cell">' in select and "other-cell" not in select
+
+
 def test_facets_count_the_current_results_and_narrow_them(client: Any, library: Library) -> None:
     client.force_login(library.world.users["outsider"])
     response = client.get(SEARCH, {"q": "prevention"})

@@ -10,7 +10,7 @@ from django.urls import reverse
 from cells.access import is_insider
 from notes.actions.models import Action
 from notes.actions.queries import cell_open_actions, meeting_extras
-from notes.templatetags.following import subscriber_of
+from notes.following.state import follow_state
 
 register = template.Library()
 
@@ -22,9 +22,9 @@ YOUR_ACTIONS = 10
 def proposals_feed_url(context: dict[str, Any]) -> str:
     """The Proposals feed with the page's filters: the member's private link when they have one."""
     request = context["request"]
-    subscriber = subscriber_of(request)
-    if subscriber is not None and subscriber.feed_token:
-        url = reverse("notes:private_proposal_feed", kwargs={"token": subscriber.feed_token})
+    state = follow_state(request)
+    if state is not None and state.feed_token:
+        url = reverse("notes:private_proposal_feed", kwargs={"token": state.feed_token})
     else:
         url = reverse("notes:proposal_feed")
     query = request.GET.copy()

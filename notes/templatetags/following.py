@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.http import HttpRequest
 from django.urls import reverse
 
 from notes.following.forms import MailSettingsForm, normalised_query
 from notes.following.models import Follow, Subscriber
+from notes.following.state import follow_state
 
 register = template.Library()
 
@@ -21,44 +21,29 @@ _PRIVATE_FEEDS = {
 }
 
 
-def subscriber_of(request: HttpRequest) -> Subscriber | None:
-    """The logged-in member's settings, read once per request."""
-    if not request.user.is_authenticated:
-        return None
-    if not hasattr(request, "_following_subscriber"):
-        found = Subscriber.objects.filter(user_id=request.user.pk).first()
-        request._following_subscriber = found  # type: ignore[attr-defined]
-    return request._following_subscriber  # type: ignore[attr-defined]
-
-
 @register.simple_tag(takes_context=True)
 def feed_url(context: dict[str, Any], kind: str, slug: str) -> str:
     """The feed of a theme or cell: the member's private link when they have one."""
-    subscriber = subscriber_of(context["request"])
-    if subscriber is not None and subscriber.feed_token:
-        return reverse(_PRIVATE_FEEDS[kind], kwargs={"token": subscriber.feed_token, "slug": slug})
+    state = follow_state(context["request"])
+    if state is not None and state.feed_token:
+        return reverse(_PRIVATE_FEEDS[kind], kwargs={"token": state.feed_token, "slug": slug})
     return reverse(_PUBLIC_FEEDS[kind], kwargs={"slug": slug})
 
 
 @register.inclusion_tag("following/_follow_button.html", takes_context=True)
 def follow_button(context: dict[str, Any], theme: Any = None, cell: Any = None) -> dict[str, Any]:
     request = context["request"]
-    target = {"theme": theme} if theme is not None else {"cell": cell}
-    thing = theme if theme is not None else cell
-    follow = (
-        Follow.objects.filter(user_id=request.user.pk, **target).first()
-        if request.user.is_authenticated
-        else None
-    )
-    action = (
-        reverse("notes:follow_theme", args=[theme.slug])
-        if theme is not None
-        else reverse("notes:follow_cell", args=[cell.slug])
-    )
+    state = follow_state(request)
+    if theme is not None:
+        thing, action = theme, reverse("notes:follow_theme", args=[theme.slug])
+        follow_id = state.themes.get(theme.pk) if state else None
+    else:
+        thing, action = cell, reverse("notes:follow_cell", args=[cell.slug])
+        follow_id = state.cells.get(cell.pk) if state else None
     return {
         "request": request,
         "user": request.user,
-        "follow": follow,
+        "follow_id": follow_id,
         "name": thing.name,
         "follow_url": action,
         "csrf_token": context.get("csrf_token"),
@@ -69,16 +54,12 @@ def follow_button(context: dict[str, Any], theme: Any = None, cell: Any = None) 
 def follow_search(context: dict[str, Any]) -> dict[str, Any]:
     request = context["request"]
     query = normalised_query(request.GET)
-    follow = (
-        Follow.objects.filter(user_id=request.user.pk, query=query).first()
-        if request.user.is_authenticated and query
-        else None
-    )
+    state = follow_state(request)
     return {
         "request": request,
         "user": request.user,
         "query": query,
-        "follow": follow,
+        "follow": state.searches.get(query) if state and query else None,
         "suggested_name": request.GET.get("q", "").strip()[:100] or "My search",
         "csrf_token": context.get("csrf_token"),
     }
@@ -88,7 +69,7 @@ def follow_search(context: dict[str, Any]) -> dict[str, Any]:
 def mail_and_feeds(context: dict[str, Any]) -> dict[str, Any]:
     """The profile's mail settings: the form posts to the settings page, which has the rest."""
     request = context["request"]
-    subscriber = subscriber_of(request)
+    subscriber = Subscriber.objects.filter(user_id=request.user.pk).first()
     return {
         "subscriber": subscriber,
         "form": MailSettingsForm(instance=subscriber or Subscriber(user=request.user)),

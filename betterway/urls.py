@@ -30,6 +30,9 @@ urlpatterns = [
 
 if settings.BENCHMARK_VIEWS:
     # Development tooling, wired in only when the benchmark asks for it.
-    from betterway.dev.views import bench_baseline
+    from betterway.dev.views import bench_baseline, bench_floor
 
-    urlpatterns.append(path("bench/baseline", bench_baseline, name="bench_baseline"))
+    urlpatterns += [
+        path("bench/baseline", bench_baseline, name="bench_baseline"),
+        path("bench/floor", bench_floor, name="bench_floor"),
+    ]

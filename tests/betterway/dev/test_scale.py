@@ -7,8 +7,14 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
+from betterway.dev.views import bench_baseline, bench_floor
 from cells.models import Cell, Meeting
 from notes.models import Note, TaggedNote, Theme
 
@@ -127,3 +133,22 @@ def test_bench_measures_throughput_under_gunicorn(tmp_path: Path) -> None:
     assert set(rows) == {"baseline (one query)", "theme page", "search"}
     assert all(row["requests"] > 0 and row["failed"] == 0 for row in rows.values())
     assert rows["baseline (one query)"]["share_of_baseline"] == 1.0
+
+
+def test_the_yardstick_pages_are_what_they_say(db: None) -> None:
+    # Served only to the benchmark; called directly here. The floor is the
+    # site's frame for the logged-in reader and no query of its own; the
+    # baseline is one query.
+    member = get_user_model().objects.create_user("yardstick", first_name="Yara")
+    request = RequestFactory().get("/bench/floor")
+    request.user = member
+    request.session = {}  # type: ignore[assignment]
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    request.resolver_match = None
+    with CaptureQueriesContext(connection) as floor_queries:
+        floor = bench_floor(request)
+    assert floor.status_code == 200 and "Yara" in floor.content.decode()
+    assert len(floor_queries) == 0
+    with CaptureQueriesContext(connection) as baseline_queries:
+        assert bench_baseline(RequestFactory().get("/bench/baseline")).status_code == 200
+    assert len(baseline_queries) == 1

@@ -290,7 +290,14 @@ class Command(BaseCommand):
         _ensure_proposals(BENCH_PROPOSALS)
         # The one-query page, where served, as the yardstick of what any page
         # costs beyond its SQL (sessions, middleware, the base template).
-        yardstick = {"baseline (one query)": "/bench/baseline"} if settings.BENCHMARK_VIEWS else {}
+        # And the page of nothing but the logged-in reader and the site's frame:
+        # the least server time over SQL any page can have, since its only SQL
+        # is the session and the user.
+        yardstick = (
+            {"baseline (one query)": "/bench/baseline", "floor (reader, frame)": "/bench/floor"}
+            if settings.BENCHMARK_VIEWS
+            else {}
+        )
         pages = {
             **yardstick,
             "home": "/",

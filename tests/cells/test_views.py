@@ -157,8 +157,9 @@ def test_page_query_counts_do_not_grow_with_data(
         make_note.themes.add("leadership", f"theme {position}")
     after = [count_queries(client, url) for url in urls]
     assert before == after
-    # The meeting page: session, reader, meeting, notes, their themes (two), actions …
-    assert max(after) <= 12
+    # The meeting page: session, reader, meeting, notes, their themes (two),
+    # actions, the meeting's proposals and those its points discuss again …
+    assert max(after) <= 13
 
 
 def test_home_offers_facilitators_to_record_a_meeting_of_their_active_cells(

@@ -449,3 +449,30 @@ def test_listed_actions_fetch_neither_the_points_search_columns_nor_the_owner(
     assert '"notes_note"."heading"' in listing  # the point is joined,
     assert "search_vector" not in listing and "word_pairs" not in listing  # not its search
     assert '"betterway_user"' not in listing
+
+
+def test_a_meetings_proposals_are_read_through_indexes(world: World) -> None:
+    # Read as one query, the meeting's own proposals OR those its points
+    # discuss again could use no index: every meeting page read every
+    # proposal of the network.
+    from notes.actions.models import Rediscussion
+    from notes.actions.queries import meeting_extras
+
+    proposals = _proposals(world)
+    later = world.meetings[(Visibility.NETWORK, MeetingStatus.PUBLISHED)]
+    own = proposals[(Visibility.NETWORK, MeetingStatus.PUBLISHED)]
+    _, second = later.notes.order_by("position")
+    public = proposals[(Visibility.PUBLIC, MeetingStatus.PUBLISHED)]
+    Rediscussion.objects.create(note=second, proposal=public)
+    with CaptureQueriesContext(connection) as queries:
+        extras = meeting_extras(later, world.users["outsider"])
+    assert [p for ps in extras["proposals"].values() for p in ps] == [own]
+    assert extras["rediscussions"] == {second.pk: public}
+    read = [q["sql"] for q in queries if 'FROM "notes_proposal"' in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the tables here are tiny
+        for sql in read:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan" not in plan, plan
+    assert len(read) == 2

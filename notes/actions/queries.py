@@ -148,6 +148,9 @@ def meeting_extras(meeting: Any, user: AnyUser) -> dict[str, Any]:
         "actions": actions,
         "proposals": proposals,
         "rediscussions": rediscussed,
+        # The points with anything to show (None: points since deleted): a
+        # meeting of a hundred points renders extras for the few that have them.
+        "points": {*actions, *proposals, *rediscussed},
         # Owners' names are for the cell, as its members' names are.
         "insider": bool(actions) and is_insider(user, meeting.cell_id),
     }

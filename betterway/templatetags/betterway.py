@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import template
 from django.forms import BoundField
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -32,12 +35,30 @@ def excerpt(text: str, words: int = 40) -> str:
     return plain_excerpt(text, words)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def plain_date(value: object) -> str:
-    """“29 November 2017”: dates in plain words, without a leading zero."""
+    """“29 November 2017”: dates in plain words, without a leading zero (a moment
+    on the day it is here, not in UTC).
+    """
     if value is None:
         return ""
     return f"{value.day} {value:%B %Y}"  # type: ignore[attr-defined]
+
+
+@register.simple_tag
+def time_element(value: datetime.date | None) -> SafeString:
+    """``<time datetime="2017-11-29">29 November 2017</time>``, for people and machines.
+
+    One tag for what took two filters in every listing's rows: Django's
+    ``date`` filter costs tens of microseconds a call.
+    """
+    if value is None:
+        return mark_safe("")
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    # A date's own text holds nothing to escape.
+    return mark_safe(f'<time datetime="{day.isoformat()}">{plain_date(day)}</time>')  # noqa: S308
 
 
 @register.simple_tag

@@ -47,6 +47,8 @@ from notes.themes.stats import CellCount, ThemeCount
 
 # A candidate in result order: its id, its meeting's, its cell's name and slug.
 Ranked: TypeAlias = tuple[int, int, str, str]
+# A candidate's meeting, position and rank, as the walk that found it read them.
+Known: TypeAlias = tuple[int, int, float]
 
 SIMILARITY_THRESHOLD = 0.3
 FACET_SIZE = 12
@@ -169,16 +171,16 @@ def run_search(
     points beneath, in the order of each meeting's best point.
     """
     matching = matching_notes(user, criteria)
-    newest = _newest_ids(matching, criteria)
+    newest, known = _newest(matching, criteria)
     capped = len(newest) > CANDIDATES
     ids = newest[:CANDIDATES]
-    if capped and criteria.query is not None and criteria.sort != "date":
+    if capped and _by_relevance(criteria):
         ids = _best_heading_ids(user, matching, criteria) + ids
         ids = list(dict.fromkeys(ids))
     candidates = Note.objects.filter(pk__any=ids)
     # Every candidate is put in order once; a page, its meetings and the
     # cells' counts are cut from that list, and only a page's points are fetched.
-    ranked = _ranked(candidates, criteria)
+    ranked = _ranked(ids, criteria, known)
     page = (
         _grouped_page(ranked, criteria, page_number)
         if group
@@ -207,7 +209,8 @@ def _page(ranked: list[Ranked], criteria: Criteria, page_number: str | None) -> 
 
 def _fetched(pks: list[int]) -> dict[int, Note]:
     """The points of a page, with what a listing shows of them."""
-    return {note.pk: note for note in Note.objects.filter(pk__any=pks).for_listing()}
+    # Unordered: the caller puts them in order (a point's default order joins its meeting).
+    return {note.pk: note for note in Note.objects.filter(pk__any=pks).order_by().for_listing()}
 
 
 # Facets count over the candidates' ids passed as one array: PostgreSQL then
@@ -311,18 +314,25 @@ def _lexeme(query: SearchQuery) -> Func:
     return Func(Cast(query, TextField()), Value(" '"), function="btrim", output_field=TextField())
 
 
-def _newest_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
-    """Ids of the newest matches, one more than the cap (to tell whether it capped)."""
+def _newest(matching: NoteQuerySet, criteria: Criteria) -> tuple[list[int], dict[int, Known]]:
+    """Ids of the newest matches, one more than the cap (to tell whether it capped);
+    and, where the walk that finds them can give it, each one's meeting,
+    position and rank, which ``_ranked`` then need not read again.
+    """
     if criteria.before:
         # Before a date, the newest meetings of the range first: PostgreSQL walks
         # the meetings' date index and stops at the cap, where walking notes
         # newest first would pass every point written after the range. (After a
         # date alone, the newest points are in the range: the walk below is fine.)
         newest = matching.order_by("-meeting__date", "-meeting_id", "-pk")
-        return list(newest.values_list("pk", flat=True)[: CANDIDATES + 1])
+        return list(newest.values_list("pk", flat=True)[: CANDIDATES + 1]), {}
     if '"' not in criteria.words:
-        # PostgreSQL walks notes newest first and stops at the cap.
-        return list(matching.order_by("-pk").values_list("pk", flat=True)[: CANDIDATES + 1])
+        # PostgreSQL walks notes newest first and stops at the cap, ranking
+        # each match it keeps as it reads it.
+        walk = matching.order_by("-pk").annotate(rank=_rank(criteria))
+        rows = walk.values_list("pk", "meeting_id", "position", "rank")[: CANDIDATES + 1]
+        known = {pk: (meeting_id, position, rank) for pk, meeting_id, position, rank in rows}
+        return list(known), known
     # For a phrase PostgreSQL guesses the matches from its words, far too many,
     # and walks every note; finding the matches through the pairs index first
     # is much faster, as phrases match few notes.
@@ -333,7 +343,7 @@ def _newest_ids(matching: NoteQuerySet, criteria: Criteria) -> list[int]:
             "SELECT pk FROM found ORDER BY pk DESC LIMIT %s",
             (*params, CANDIDATES + 1),
         )
-        return [row[0] for row in cursor.fetchall()]
+        return [row[0] for row in cursor.fetchall()], {}
 
 
 def relevance(query: SearchQuery) -> SearchRank:
@@ -347,20 +357,32 @@ def relevance(query: SearchQuery) -> SearchRank:
     return SearchRank(F("search_vector"), query, cover_density=True, normalization=Value(1))
 
 
-def _ranked(candidates: NoteQuerySet, criteria: Criteria) -> list[Ranked]:
+def _by_relevance(criteria: Criteria) -> bool:
+    """Best match first, or (no words, or asked for) newest first."""
+    return criteria.query is not None and criteria.sort != "date"
+
+
+def _rank(criteria: Criteria) -> SearchRank | Value:
+    """What orders the results: relevance, or nothing (newest first)."""
+    query = criteria.query
+    return relevance(query) if query is not None and _by_relevance(criteria) else Value(0.0)
+
+
+def _ranked(ids: list[int], criteria: Criteria, known: dict[int, Known]) -> list[Ranked]:
     """The candidates in result order: best match first (ties: the newer meeting),
     or newest first, with each one's meeting and cell.
 
-    PostgreSQL ranks them; their meetings are read by id and the list is
-    sorted here. Sorting by meeting date in the database joined every meeting
-    of the network (50,000 at 1,000,000 notes) to order a thousand points.
+    PostgreSQL ranks those not ``known`` already; their meetings are read by
+    id and the list is sorted here. Sorting by meeting date in the database
+    joined every meeting of the network (50,000 at 1,000,000 notes) to order
+    a thousand points.
     """
-    query = criteria.query
-    by_relevance = query is not None and criteria.sort != "date"
-    rank = relevance(query) if by_relevance and query is not None else Value(0.0)
-    # Unordered (a note's default order joins its meeting): sorted below.
-    unordered = candidates.order_by().annotate(rank=rank)
-    rows = list(unordered.values_list("pk", "meeting_id", "position", "rank"))
+    rows = [(pk, *known[pk]) for pk in ids if pk in known]
+    unknown = [pk for pk in ids if pk not in known]
+    if unknown:
+        # Unordered (a note's default order joins its meeting): sorted below.
+        unranked = Note.objects.filter(pk__any=unknown).order_by().annotate(rank=_rank(criteria))
+        rows += unranked.values_list("pk", "meeting_id", "position", "rank")
     meetings = {
         pk: (date.toordinal(), name, slug)
         for pk, date, name, slug in Meeting.objects.filter(
@@ -370,7 +392,7 @@ def _ranked(candidates: NoteQuerySet, criteria: Criteria) -> list[Ranked]:
         .values_list("pk", "date", "cell__name", "cell__slug")
     }
     rows = [row for row in rows if row[1] in meetings]  # a meeting deleted meanwhile
-    if by_relevance:
+    if _by_relevance(criteria):
         rows.sort(key=lambda row: (-row[3], -meetings[row[1]][0], row[0]))
     else:  # as NoteQuerySet.newest_first orders them
         rows.sort(key=lambda row: (-meetings[row[1]][0], -row[1], row[2]))

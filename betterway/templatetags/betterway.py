@@ -54,9 +54,9 @@ def time_element(value: datetime.date | None) -> SafeString:
     """
     if value is None:
         return mark_safe("")
+    day = value
     if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    day = value.date() if isinstance(value, datetime.datetime) else value
+        day = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     # A date's own text holds nothing to escape.
     return mark_safe(f'<time datetime="{day.isoformat()}">{plain_date(day)}</time>')  # noqa: S308
 

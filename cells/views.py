@@ -69,11 +69,10 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    # Notes and their themes come in two queries whatever the meeting's size,
-    # the themes as ``Note.chips`` reads them (see ``notes.models.theme_links``).
+    # The points and their themes come in two queries whatever the meeting's size.
     # (The type stubs cannot follow a prefetch through another app's models.)
     meetings = Meeting.objects.prefetch_related(
-        Prefetch("notes__tagged_items", _theme_links(), "theme_links"),  # type: ignore[arg-type]
+        Prefetch("notes", _points()),  # type: ignore[arg-type]
         "attendees",
     )
     meeting = get_visible_meeting(request.user, slug, pk, meetings)
@@ -104,10 +103,14 @@ def _search_context(request: HttpRequest, meeting: Meeting) -> dict[str, object]
     }
 
 
-def _theme_links() -> QuerySet[Any]:
-    """The points' theme links with their themes, in one query. The notes app's
-    model is reached through the relation: this app may not import it.
+def _points() -> QuerySet[Any]:
+    """The meeting's points in order (their themes are read as the page shows
+    them, by the ``points`` tag).
+
+    Only the columns the page shows are read: the driver would parse every word
+    of a hundred search vectors, and each column read costs every row its
+    conversion. The notes app's model is reached through the relation: this app
+    may not import it.
     """
     note: Any = Meeting.notes.rel.related_model
-    tagged: Any = note._meta.get_field("tagged_items").related_model
-    return tagged.objects.select_related("tag")
+    return note.objects.order_by("position").only("meeting", "position", "heading", "body")

@@ -40,7 +40,7 @@ def actions_of_meeting(context: dict[str, Any], meeting: Any) -> dict[str, Any]:
 
 @register.inclusion_tag("actions/_point_extras.html", takes_context=True)
 def point_extras(
-    context: dict[str, Any], extras: dict[str, Any], note: Any = None
+    context: template.Context, extras: dict[str, Any], note: Any = None
 ) -> dict[str, Any]:
     """What was agreed under one point (``note`` None: under points since deleted)."""
     key = note.pk if note is not None else None

@@ -6,11 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
+from betterway.highlighting import mark_words
+from betterway.markdown import render_markdown
 from cells.models import Cell
-from notes.models import Theme
+from notes.models import Note, Theme, attach_chips
+from notes.templatetags.actions import point_extras
 from notes.themes.stats import top_themes_of_cell
 
 register = template.Library()
@@ -42,3 +45,54 @@ def theme_chips(themes: Sequence[Theme], plain: bool = False) -> str:
         f'<ul class="chips" aria-label="Themes">{chips}</ul>'
     )
     return html
+
+
+@register.simple_tag(takes_context=True)
+def points(context: template.Context, notes: Sequence[Any], point_tag: str) -> SafeString:
+    """A meeting's points as its record shows them, each an ``<li>`` of the list:
+    its notes, their themes read here in one query, or the editor's preview points.
+
+    Reads from the record's context: ``preview`` (the editor's preview: no links,
+    ids of their own, no extras), ``highlight_words`` (the search words to mark)
+    and ``extras`` (what was agreed under the points, see ``actions_of_meeting``).
+
+    Written here rather than as a loop in the template, which cost about 110
+    microseconds a point: most of a long meeting's page.
+    """
+    preview = bool(context.get("preview"))
+    words: set[str] = context.get("highlight_words") or set()
+    extras = None if preview else context.get("extras")
+    # As an inclusion tag renders: in a context of its own that keeps the CSRF token.
+    extras_template = template.Engine.get_default().get_template("actions/_point_extras.html")
+    attach_chips(note for note in notes if isinstance(note, Note))
+    items = []
+    for note in notes:
+        anchor = escape(f"preview-{note.anchor}" if preview else note.anchor)
+        agreed = (
+            extras_template.render(context.new(point_extras(context, extras, note)))
+            if extras and note.pk in extras["points"]
+            else ""
+        )
+        items.append(
+            f'<li class="point" id="{anchor}">\n'
+            f'    <section aria-labelledby="{anchor}-heading">\n'
+            f'      <{point_tag} class="point__heading" id="{anchor}-heading">'
+            f"{_point_title(note, anchor, preview, words)}</{point_tag}>\n"
+            f'      <div class="prose">{mark_words(render_markdown(note.body), words)}</div>\n'
+            f"      {theme_chips(note.chips, plain=preview)}\n"
+            f"      {agreed}\n"
+            "    </section>\n"
+            "  </li>"
+        )
+    html: SafeString = mark_safe("\n  ".join(items))  # noqa: S308 - each part escaped
+    return html
+
+
+def _point_title(note: Any, anchor: str, preview: bool, words: set[str]) -> str:
+    """ "3. Heading" linking to the point (the preview: plain), or "Point 3"."""
+    heading = mark_words(conditional_escape(note.heading), words)
+    if preview:
+        return f"{note.position}. {heading}" if note.heading else f"Point {note.position}"
+    if note.heading:
+        return f'<a class="point__anchor" href="#{anchor}">{note.position}.</a> {heading}'
+    return f'<a class="point__anchor" href="#{anchor}">Point {note.position}</a>'

@@ -76,6 +76,26 @@ def test_meeting_page_shows_points_in_order_with_anchors_and_themes(
     assert "29 November 2017" in page
 
 
+def test_meeting_page_reads_only_what_it_shows(login: Callable[[str], Any], world: World) -> None:
+    """The points without their search columns; their themes A to Z in one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = world.meetings[("public", "published")]
+    first, second = meeting.notes.order_by("position")
+    first.themes.set(["Zoning", "allotments", "Budgets"])
+    second.themes.clear()
+    client = login("anonymous")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(meeting.get_absolute_url()).text
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [query for query in sql if "search_vector" in query or "word_pairs" in query]
+    assert len([query for query in sql if "notes_taggednote" in query]) == 1
+    chips = page[page.index('id="point-1"') : page.index('id="point-2"')]
+    assert chips.index(">allotments<") < chips.index(">Budgets<") < chips.index(">Zoning<")
+    assert "chip" not in page[page.index('id="point-2"') : page.index("</ol>")]
+
+
 def test_meeting_under_the_wrong_cell_slug_is_not_found(
     login: Callable[[str], Any], world: World
 ) -> None:
@@ -157,7 +177,7 @@ def test_page_query_counts_do_not_grow_with_data(
         make_note.themes.add("leadership", f"theme {position}")
     after = [count_queries(client, url) for url in urls]
     assert before == after
-    # The meeting page: session, reader, meeting, notes, their themes (two),
+    # The meeting page: session, reader, meeting, notes, their themes,
     # actions, the meeting's proposals and those its points discuss again …
     assert max(after) <= 13
 

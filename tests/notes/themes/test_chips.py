@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.template import Context, Template
 from django.test.html import parse_html
 
-from notes.models import Theme
+from cells.models import Cell
+from notes.models import Theme, attach_chips
+from tests.personas import make_meeting
 
 CHIPS = Template("{% load notes %}{% theme_chips themes plain=plain %}")
 
@@ -36,3 +40,25 @@ def test_plain_chips_have_no_links_and_no_themes_no_list(db: None) -> None:
         '<ul class="chips" aria-label="Themes"><li class="chip">housing</li></ul>'
     )
     assert _chips([]) == ""
+
+
+def test_attached_chips_are_each_points_themes_a_to_z_in_one_query(
+    db: None, django_assert_num_queries: Any
+) -> None:
+    cell = Cell.objects.create(name="Chips cell", slug="chips-cell", visibility="public")
+    meeting = make_meeting(cell, points=3)
+    first, second, _ = meeting.notes.order_by("position")
+    first.themes.set(["Zoning", "allotments", "Budgets"])
+    second.themes.set(["budgets"])
+    notes = list(meeting.notes.order_by("position"))
+    with django_assert_num_queries(1):
+        attach_chips(notes)
+        chips = [[theme.name for theme in note.chips] for note in notes]
+    assert chips == [["allotments", "Budgets", "Zoning"], ["Budgets"], []]
+    # A theme shared by points is made once; what was not read loads on use.
+    assert notes[0].chips[1] is notes[1].chips[0]
+    assert notes[0].chips[0].get_absolute_url() == "/themes/allotments/"
+    Theme.objects.filter(name="Zoning").update(description="Land use")
+    assert notes[0].chips[2].description == "Land use"
+    with django_assert_num_queries(0):
+        attach_chips(notes)  # already given: nothing read again

@@ -193,16 +193,13 @@ class NoteQuerySet(models.QuerySet["Note"]):
         return self.order_by("-meeting__date", "-meeting_id", "position")
 
     def for_listing(self) -> NoteQuerySet:
-        """What a list of points shows: meeting, cell and themes, in constant queries.
+        """What a list of points shows: meeting and cell in the same query (the
+        ``point_list`` tag reads their themes, with ``attach_chips``).
 
         The search columns are left in the database: a listing never shows
         them, and the driver parses every word of a tsvector it is sent.
         """
-        return (
-            self.select_related("meeting__cell")
-            .prefetch_related(theme_links())
-            .defer("search_vector", "word_pairs")
-        )
+        return self.select_related("meeting__cell").defer("search_vector", "word_pairs")
 
     def refresh_theme_names(self) -> int:
         """Recompute the denormalised theme names of these notes in one UPDATE.
@@ -366,7 +363,11 @@ def attach_chips(notes: Iterable[Note]) -> None:
     Only the names and addresses are read; any other field of a theme loads on
     first use.
     """
-    waiting = {note.pk: note for note in notes if not hasattr(note, "attached_chips")}
+    waiting = {
+        note.pk: note
+        for note in notes
+        if not hasattr(note, "attached_chips") and not hasattr(note, "theme_links")
+    }
     if not waiting:
         return
     chips: dict[int, list[Theme]] = {pk: [] for pk in waiting}

@@ -10,7 +10,8 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from betterway.highlighting import mark_words
-from betterway.markdown import render_markdown
+from betterway.markdown import plain_excerpt, render_markdown
+from betterway.templatetags.betterway import time_element
 from cells.models import Cell
 from notes.models import Note, Theme, attach_chips
 from notes.templatetags.actions import point_extras
@@ -96,3 +97,40 @@ def _point_title(note: Any, anchor: str, preview: bool, words: set[str]) -> str:
     if note.heading:
         return f'<a class="point__anchor" href="#{anchor}">{note.position}.</a> {heading}'
     return f'<a class="point__anchor" href="#{anchor}">Point {note.position}</a>'
+
+
+@register.simple_tag(takes_context=True)
+def point_list(context: template.Context, notes: Sequence[Note]) -> SafeString:
+    """Points as every listing shows them: heading, meeting, excerpt and themes
+    (read here in one query unless the notes have them already).
+
+    Notes from search carry a ``snippet`` (their matching words marked); a
+    search's ``hit_query`` in the context opens each hit with them marked.
+    Written here rather than as a loop in the template, which cost about
+    100 microseconds a point.
+    """
+    hit_query = context.get("hit_query") or ""
+    attach_chips(notes)
+    items = []
+    for note in notes:
+        meeting = note.meeting
+        if hit_query:
+            url = f"{meeting.get_absolute_url()}?{hit_query}#{note.anchor}"
+        else:
+            url = note.get_absolute_url()
+        title = note.heading or f"{meeting.title} · point {note.position}"
+        about = f" · {escape(meeting.title)}" if note.heading else ""
+        draft = "" if meeting.is_published else ' <span class="badge badge--draft">Draft</span>'
+        excerpt = getattr(note, "snippet", "") or plain_excerpt(note.body)
+        items.append(
+            '<li class="point-list__item">\n'
+            f'    <h3 class="point-list__title"><a href="{escape(url)}">{escape(title)}</a></h3>\n'
+            f'    <p class="meta"><a href="{escape(meeting.cell.get_absolute_url())}">'
+            f"{escape(meeting.cell.name)}</a> · {time_element(meeting.date)}{about}{draft}</p>\n"
+            f'    <p class="point-list__excerpt">{conditional_escape(excerpt)}</p>\n'
+            f"    {theme_chips(note.chips)}\n"
+            "  </li>"
+        )
+    listed = "\n  ".join(items)
+    html: SafeString = mark_safe(f'<ol class="point-list">\n  {listed}\n</ol>')  # noqa: S308
+    return html

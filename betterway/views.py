@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -22,14 +21,8 @@ HEALTH_KEY = "healthz:probe"
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The site's home page for visitors who are not logged in."""
-    newest = Meeting.objects.visible_to(request.user).order_by("-date", "-pk")
-    # Points are counted for the shown meetings only, not over every readable one.
-    recent = (
-        Meeting.objects.filter(pk__in=list(newest.values_list("pk", flat=True)[:RECENT_MEETINGS]))
-        .select_related("cell")
-        .annotate(point_count=Count("notes"))
-        .order_by("-date", "-pk")
-    )
+    newest = Meeting.objects.visible_to(request.user).select_related("cell").with_point_counts()
+    recent = newest.order_by("-date", "-pk")[:RECENT_MEETINGS]
     return render(request, "betterway/home.html", {"recent": recent})
 
 

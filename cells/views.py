@@ -42,7 +42,7 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Meeting.objects.visible_to(request.user)
         .filter(cell=cell)
         .select_related("cell")
-        .annotate(point_count=Count("notes"))
+        .with_point_counts()
         .order_by("-date", "-pk")
     )
     page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))

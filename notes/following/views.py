@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -183,11 +182,8 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _with_point_counts(meetings: MeetingQuerySet, limit: int) -> list[Meeting]:
-    """The first ``limit`` meetings, their points counted for them alone."""
-    shown = list(meetings.values_list("pk", flat=True)[:limit])
-    counted = Meeting.objects.filter(pk__in=shown).select_related("cell")
-    by_pk = {m.pk: m for m in counted.annotate(point_count=Count("notes"))}
-    return [by_pk[pk] for pk in shown if pk in by_pk]
+    """The first ``limit`` meetings, with their cells and numbers of points."""
+    return list(meetings.select_related("cell").with_point_counts()[:limit])
 
 
 @login_required

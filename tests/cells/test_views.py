@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -94,6 +95,33 @@ def test_meeting_page_reads_only_what_it_shows(login: Callable[[str], Any], worl
     chips = page[page.index('id="point-1"') : page.index('id="point-2"')]
     assert chips.index(">allotments<") < chips.index(">Budgets<") < chips.index(">Zoning<")
     assert "chip" not in page[page.index('id="point-2"') : page.index("</ol>")]
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "facilitator"])
+def test_meeting_lists_give_each_meetings_own_number_of_points(
+    login: Callable[[str], Any], world: World, persona: str
+) -> None:
+    """The cell page, the home page and the dashboard count each meeting's points,
+    and a page of the cell's meetings is counted without reading any point.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cell = world.cells["public"]
+    make_meeting(cell, points=3, title="Three said", date=_date(20))
+    make_meeting(cell, points=0, title="Nothing said", date=_date(21))
+    client = login(persona)
+    with CaptureQueriesContext(connection) as queries:
+        pages = [client.get(url).text for url in (cell.get_absolute_url(), reverse("home"))]
+    for page in pages:
+        assert re.search(
+            r"Three said</a></h3>\s*<p class=\"meta\">[^<]*<time[^>]*>[^<]*</time>"
+            r"[\s\S]*?· 3 points",
+            page,
+        )
+        assert re.search(r"Nothing said</a></h3>[\s\S]*?· 0 points", page)
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts and not [sql for sql in counts if "notes_note" in sql]
 
 
 def test_meeting_under_the_wrong_cell_slug_is_not_found(

@@ -11,11 +11,15 @@ take the text of the same parse.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+
+T = TypeVar("T")
 
 ALLOWED_TAGS = {
     "p",
@@ -62,26 +66,29 @@ def _allowed_link(url: str) -> bool:
 _PARSER.validateLink = _allowed_link  # type: ignore[method-assign]
 
 
-# Rendering is a pure function of the text, and most of a meeting page's time:
-# each process keeps the latest renderings of texts up to this size (a few
-# megabytes), so a page read again renders nothing new.
+# Rendering and the plain text are pure functions of the text, and most of the
+# time of a meeting's page or a list of points: each process keeps the latest
+# results for texts up to this size (a few megabytes), so a page read again
+# works out nothing new.
 REMEMBERED_TEXTS = 2048
 REMEMBERED_LENGTH = 10_000
 
 
+class _Remembered(Generic[T]):
+    """``function`` of a text, its latest results kept for texts up to REMEMBERED_LENGTH."""
+
+    def __init__(self, function: Callable[[str], T]) -> None:
+        self.function = function
+        self.remembered = functools.lru_cache(maxsize=REMEMBERED_TEXTS)(function)
+        functools.update_wrapper(self, function)
+
+    def __call__(self, text: str) -> T:
+        text = text or ""
+        return self.remembered(text) if len(text) <= REMEMBERED_LENGTH else self.function(text)
+
+
+@_Remembered
 def render_markdown(text: str) -> SafeString:
-    text = text or ""
-    if len(text) <= REMEMBERED_LENGTH:
-        return _remembered_rendering(text)
-    return _render(text)
-
-
-@functools.lru_cache(maxsize=REMEMBERED_TEXTS)
-def _remembered_rendering(text: str) -> SafeString:
-    return _render(text)
-
-
-def _render(text: str) -> SafeString:
     html = _PARSER.render(text)
     clean = nh3.clean(
         html,
@@ -93,12 +100,13 @@ def _render(text: str) -> SafeString:
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 
+@_Remembered
 def plain_text(text: str) -> str:
     """The words of Markdown text without its syntax: link text without the
     address, **strong** as strong, list markers and headings dropped.
     """
     blocks: list[str] = []
-    for token in _PARSER.parse(text or ""):
+    for token in _PARSER.parse(text):
         if token.type == "inline" and token.children is not None:
             blocks.append(
                 "".join(

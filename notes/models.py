@@ -307,8 +307,8 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
 
     @property
     def chips(self) -> list[Theme]:
-        """The point's themes A to Z: given by ``attach_chips()`` or prefetched by
-        listings (``theme_links()``), else queried.
+        """The point's themes A to Z: given to a list by ``attach_chips()`` or
+        prefetched through another model (``theme_links()``), else queried.
         """
         attached: list[Theme] | None = getattr(self, "attached_chips", None)
         if attached is not None:
@@ -340,13 +340,12 @@ class TaggedNote(TaggedItemBase):
 
 
 def theme_links(path: str = "") -> models.Prefetch:
-    """A listing's themes, for ``Note.chips``, in one query for the whole list;
-    ``path`` reaches the notes, e.g. ``"note__"`` from proposals.
+    """The themes of points reached through another model, for ``Note.chips``, in
+    one query for the whole list; ``path`` reaches the notes, e.g. ``"note__"``
+    from proposals. (A list of the notes themselves uses ``attach_chips``.)
 
     Taggit's own prefetch builds a query object for every point, which costs
-    more than the query itself on a meeting of a hundred points. Apps that may
-    not import this one prefetch the same through the relation (see the meeting
-    page, ``cells.views._points``).
+    more than the query itself on a list of a hundred points.
     """
     return models.Prefetch(
         f"{path}tagged_items",
@@ -358,10 +357,9 @@ def theme_links(path: str = "") -> models.Prefetch:
 def attach_chips(notes: Iterable[Note]) -> None:
     """Give these notes their ``chips`` in one query, each theme made once.
 
-    For a whole meeting's points: prefetching ``theme_links()`` makes a link and
-    a theme for every chip, four hundred model instances for a hundred points.
-    Only the names and addresses are read; any other field of a theme loads on
-    first use.
+    Prefetching ``theme_links()`` makes a link and a theme for every chip: four
+    hundred model instances for a meeting of a hundred points. Only the names
+    and addresses are read; any other field of a theme loads on first use.
     """
     waiting = {
         note.pk: note

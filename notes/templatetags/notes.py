@@ -90,7 +90,9 @@ def points(context: template.Context, notes: Sequence[Any], point_tag: str) -> S
 
 
 def _point_title(note: Any, anchor: str, preview: bool, words: set[str]) -> str:
-    """ "3. Heading" linking to the point (the preview: plain), or "Point 3"."""
+    """The point's title: "3. Heading" linking to the point (plain in the preview),
+    or "Point 3" without a heading.
+    """
     heading = mark_words(conditional_escape(note.heading), words)
     if preview:
         return f"{note.position}. {heading}" if note.heading else f"Point {note.position}"

@@ -371,7 +371,7 @@ def attach_chips(notes: Iterable[Note]) -> None:
     chips: dict[int, list[Theme]] = {pk: [] for pk in waiting}
     themes: dict[int, Theme] = {}
     links = (
-        TaggedNote.objects.filter(content_object__in=waiting)
+        TaggedNote.objects.filter(content_object__any=list(waiting))
         .order_by(Lower("tag__name"), "tag_id")
         .values_list("content_object_id", "tag_id", "tag__name", "tag__slug")
     )

@@ -56,6 +56,9 @@ def point_extras(
         "insider": extras["insider"],
         # Marking an action done comes back to its point, not the top of the page.
         "next": f"{request.get_full_path()}#{anchor}",
+        # For its forms, also where the ``points`` tag renders it without Django's
+        # inclusion tag (which would copy the token itself).
+        "csrf_token": context.get("csrf_token"),
     }
 
 

@@ -63,7 +63,8 @@ def points(context: template.Context, notes: Sequence[Any], point_tag: str) -> S
     preview = bool(context.get("preview"))
     words: set[str] = context.get("highlight_words") or set()
     extras = None if preview else context.get("extras")
-    # As an inclusion tag renders: in a context of its own that keeps the CSRF token.
+    # As an inclusion tag renders: in a context of its own (``point_extras`` passes
+    # on the CSRF token for the actions' forms).
     extras_template = template.Engine.get_default().get_template("actions/_point_extras.html")
     attach_chips(note for note in notes if isinstance(note, Note))
     items = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -262,6 +263,31 @@ def test_the_owner_marks_done_from_the_meeting_page(world: World, client: Client
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE
     assert [h.status for h in action.history.order_by("history_id")] == ["open", "done"]
+
+
+def test_the_meeting_pages_mark_done_form_passes_the_csrf_check(world: World) -> None:
+    """The form as the page writes it, posted by a browser that checks CSRF."""
+    action = _owned_action(world)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.users["member"])
+    page = browser.get(action.meeting.get_absolute_url()).content.decode()
+    form = re.search(
+        r'<form method="post" action="{}".*?</form>'.format(
+            re.escape(reverse("notes:action_status", args=[action.pk]))
+        ),
+        page,
+        re.S,
+    )
+    assert form is not None
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(0))
+    assert token is not None, "the Mark done form has no CSRF token"
+    response = browser.post(
+        reverse("notes:action_status", args=[action.pk]),
+        {"csrfmiddlewaretoken": token.group(1), "status": "done", "next": "/"},
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
 
 
 def test_the_cell_page_lists_open_actions_overdue_first(world: World, client: Client) -> None:

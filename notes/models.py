@@ -164,7 +164,12 @@ class Theme(TagBase):
         ]
 
     def get_absolute_url(self) -> str:
-        return address("notes:theme", slug=self.slug)
+        return Theme.address_of(self.slug)
+
+    @staticmethod
+    def address_of(slug: str) -> str:
+        """The page of the theme with this slug."""
+        return address("notes:theme", slug=slug)
 
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]

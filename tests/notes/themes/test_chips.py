@@ -42,6 +42,17 @@ def test_plain_chips_have_no_links_and_no_themes_no_list(db: None) -> None:
     assert _chips([]) == ""
 
 
+def test_a_renamed_theme_shows_its_new_name_and_address(db: None) -> None:
+    # Chips are remembered per process: by everything they show, never by theme.
+    theme = Theme.objects.create(name="allotments")
+    assert 'href="/themes/allotments/">allotments</a>' in _chips([theme])
+    theme.name, theme.slug = "Community gardens", "community-gardens"
+    theme.save()
+    chips = _chips([theme])
+    assert 'href="/themes/community-gardens/">Community gardens</a>' in chips
+    assert "allotments" not in chips
+
+
 def test_attached_chips_are_each_points_themes_a_to_z_in_one_query(
     db: None, django_assert_num_queries: Any
 ) -> None:

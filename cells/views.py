@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -69,32 +69,31 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    # The points and their themes come in two queries whatever the meeting's size.
-    # (The type stubs cannot follow a prefetch through another app's models.)
-    meetings = Meeting.objects.prefetch_related(
-        Prefetch("notes", _points()),  # type: ignore[arg-type]
-        "attendees",
-    )
-    meeting = get_visible_meeting(request.user, slug, pk, meetings)
+    meeting = get_visible_meeting(request.user, slug, pk)
+    # Read directly, not prefetched: the page has one meeting, and Django's
+    # prefetching cost more than the two queries it makes.
+    notes = list(_points(meeting))
     previous, following = meeting.neighbours(request.user)
     context = {
         "meeting": meeting,
+        "notes": notes,
+        "attendees": meeting.attendees.all(),
         "previous": previous,
         "next": following,
         "can_edit": reader_of(request.user).may_edit_cell(meeting.cell_id),
         "show_names": meeting.names_shown_to(request.user),
-        **_search_context(request, meeting),
+        **_search_context(request, notes),
     }
     return render(request, "cells/meeting_detail.html", context)
 
 
-def _search_context(request: HttpRequest, meeting: Meeting) -> dict[str, object]:
+def _search_context(request: HttpRequest, notes: list[Any]) -> dict[str, object]:
     """Opened from search results: the words to mark, and the way back to the results."""
     search = request.GET.get("highlight", "")[:200].strip()
     back = request.GET.get("back", "")
     if not search:
         return {}
-    texts = [f"{note.heading} {note.body}" for note in meeting.notes.all()]
+    texts = [f"{note.heading} {note.body}" for note in notes]
     return {
         "highlight": search,
         "highlight_words": words_to_mark(search, texts),
@@ -103,14 +102,13 @@ def _search_context(request: HttpRequest, meeting: Meeting) -> dict[str, object]
     }
 
 
-def _points() -> QuerySet[Any]:
-    """The meeting's points in order (their themes are read as the page shows
-    them, by the ``points`` tag).
+def _points(meeting: Meeting) -> QuerySet[Any]:
+    """The meeting's points in order, each knowing its meeting (their themes
+    are read as the page shows them, by the ``points`` tag).
 
     Only the columns the page shows are read: the driver would parse every word
     of a hundred search vectors, and each column read costs every row its
-    conversion. The notes app's model is reached through the relation: this app
-    may not import it.
+    conversion.
     """
-    note: Any = Meeting.notes.rel.related_model
-    return note.objects.order_by("position").only("meeting", "position", "heading", "body")
+    points: QuerySet[Any] = meeting.notes.order_by("position")
+    return points.only("meeting", "position", "heading", "body")

@@ -86,6 +86,18 @@ class Reader:
             condition |= Q(**{f"{prefix}cell_id__any": self.facilitated})
         return condition
 
+    def cell_meetings_q(self, cell_id: int) -> Q:
+        """The condition for the meetings of one cell this reader may read.
+
+        The same as ``meetings_q`` within the cell, without its lists of cells:
+        cheaper to build and for PostgreSQL to plan.
+        """
+        if self.is_staff or cell_id in self.facilitated:
+            return Q(cell_id=cell_id)
+        if cell_id in self.readable:
+            return Q(cell_id=cell_id, status=MeetingStatus.PUBLISHED)
+        return Q(pk__in=[])
+
     def editable_meetings_q(self, prefix: str = "") -> Q | None:
         """The condition for meetings this reader may change; None when they may change all."""
         if self.is_staff:

@@ -236,7 +236,10 @@ class Meeting(models.Model):
 
     def neighbours(self, user: AnyUser) -> tuple[Meeting | None, Meeting | None]:
         """The cell's previous and next meetings that ``user`` may read."""
-        siblings = Meeting.objects.visible_to(user).filter(cell_id=self.cell_id)
+        # Only what the links show: their title and address.
+        siblings = Meeting.objects.filter(reader_of(user).cell_meetings_q(self.cell_id)).only(
+            "cell_id", "date", "title"
+        )
         same_day = Q(date=self.date)
         earlier = siblings.filter(Q(date__lt=self.date) | (same_day & Q(pk__lt=self.pk)))
         later = siblings.filter(Q(date__gt=self.date) | (same_day & Q(pk__gt=self.pk)))

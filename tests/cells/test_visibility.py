@@ -22,6 +22,22 @@ def test_meetings_visible_to_follow_the_reading_rules(world: World, persona: str
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+def test_one_cells_meetings_follow_the_reading_rules(world: World, persona: str) -> None:
+    # The shorter condition a meeting page uses for its neighbours.
+    user = world.user(persona)
+    for cell in [*world.cells.values(), world.other_cell]:
+        assert cell is not None
+        condition = reader_of(user).cell_meetings_q(cell.pk)
+        assert set(Meeting.objects.filter(condition)) == set(
+            Meeting.objects.visible_to(user).filter(cell=cell)
+        ), (persona, cell.name)
+    for key, meeting in world.meetings.items():
+        condition = reader_of(user).cell_meetings_q(meeting.cell_id)
+        readable = Meeting.objects.filter(condition).filter(pk=meeting.pk).exists()
+        assert readable is can_read(persona, *key), (persona, key)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_notes_visible_to_follow_their_meeting(world: World, persona: str) -> None:
     visible = set(Note.objects.visible_to(world.user(persona)))
     for key in CONTENT:

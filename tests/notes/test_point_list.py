@@ -62,6 +62,14 @@ def test_themes_of_a_whole_list_come_in_one_query(db: None, django_assert_num_qu
         _listed(notes)
 
 
+def test_a_listing_reads_only_the_columns_it_shows(db: None) -> None:
+    sql = str(Note.objects.for_listing().query)
+    for shown in ['"notes_note"."heading"', '"cells_meeting"."title"', '"cells_cell"."slug"']:
+        assert shown in sql
+    for unread in ["search_vector", "word_pairs", "theme_names", "guest_names", "description"]:
+        assert unread not in sql, unread
+
+
 def test_a_search_hit_opens_its_meeting_with_the_words_marked(db: None) -> None:
     first, _ = _notes()
     first.snippet = mark_safe("the <mark>RSA</mark> report …")

@@ -27,6 +27,28 @@ def id_array(ids: Iterable[int]) -> str:
     return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
+class Ids:
+    """Ids for ``field__any``, written once as PostgreSQL's text form of an array.
+
+    Django walks a list or a tuple given to a lookup element by element (it
+    may hold expressions): 0.2 ms for a search's thousand candidates, on every
+    query that passes them. Anything else it passes on as it is.
+    """
+
+    __slots__ = ("array", "count")
+
+    def __init__(self, ids: Iterable[int]) -> None:
+        numbers = [str(int(pk)) for pk in ids]
+        self.array = "{" + ",".join(numbers) + "}"
+        self.count = len(numbers)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __repr__(self) -> str:
+        return f"Ids({self.array})"
+
+
 @ForeignKey.register_lookup
 @IntegerField.register_lookup
 class AnyOf(Lookup):
@@ -34,7 +56,7 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
-        return "%s", [id_array(value)]
+        return "%s", [value.array if isinstance(value, Ids) else id_array(value)]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         if not self.rhs:

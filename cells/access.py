@@ -30,6 +30,7 @@ from django.db.models import Q, Value
 from django.shortcuts import get_object_or_404
 
 from betterway import content_version
+from betterway.lookups import Ids
 from cells.choices import MeetingStatus, Role, Visibility
 
 if TYPE_CHECKING:
@@ -78,12 +79,12 @@ class Reader:
         condition = Q(
             **{
                 f"{prefix}status": MeetingStatus.PUBLISHED,
-                f"{prefix}cell_id__any": self.readable,
+                f"{prefix}cell_id__any": Ids(self.readable),
             }
         )
         if self.facilitated:
             # Facilitators also read their cell's drafts.
-            condition |= Q(**{f"{prefix}cell_id__any": self.facilitated})
+            condition |= Q(**{f"{prefix}cell_id__any": Ids(self.facilitated)})
         return condition
 
     def cell_meetings_q(self, cell_id: int) -> Q:
@@ -102,7 +103,7 @@ class Reader:
         """The condition for meetings this reader may change; None when they may change all."""
         if self.is_staff:
             return None
-        return Q(**{f"{prefix}cell_id__any": self.facilitated})
+        return Q(**{f"{prefix}cell_id__any": Ids(self.facilitated)})
 
     @property
     def cache_key(self) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from betterway.addresses import address
+from betterway.lookups import Ids
 from cells.access import AnyUser, is_insider, reader_of
 from cells.choices import MeetingStatus, Role, Visibility
 
@@ -41,11 +42,11 @@ class CellQuerySet(models.QuerySet["Cell"]):
 
     def visible_to(self, user: AnyUser) -> CellQuerySet:
         reader = reader_of(user)
-        return self.all() if reader.is_staff else self.filter(pk__any=reader.readable)
+        return self.all() if reader.is_staff else self.filter(pk__any=Ids(reader.readable))
 
     def editable_by(self, user: AnyUser) -> CellQuerySet:
         reader = reader_of(user)
-        return self.all() if reader.is_staff else self.filter(pk__any=reader.facilitated)
+        return self.all() if reader.is_staff else self.filter(pk__any=Ids(reader.facilitated))
 
 
 class Cell(models.Model):

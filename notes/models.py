@@ -21,6 +21,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from betterway import content_version
 from betterway.addresses import address
+from betterway.lookups import Ids
 from cells.access import AnyUser, reader_of
 
 SEARCH_CONFIG: str = settings.SEARCH_CONFIG
@@ -392,7 +393,7 @@ def attach_chips(notes: Iterable[Note]) -> None:
     chips: dict[int, list[Theme]] = {pk: [] for pk in waiting}
     themes: dict[int, Theme] = {}
     links = (
-        TaggedNote.objects.filter(content_object__any=list(waiting))
+        TaggedNote.objects.filter(content_object__any=Ids(waiting))
         .order_by(Lower("tag__name"), "tag_id")
         .values_list("content_object_id", "tag_id", "tag__name", "tag__slug")
     )

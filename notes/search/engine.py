@@ -25,7 +25,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from betterway.lookups import id_array
+from betterway.lookups import Ids
 from betterway.markdown import plain_excerpt, plain_text
 from cells.access import AnyUser, reader_of
 from cells.models import Meeting
@@ -177,7 +177,8 @@ def run_search(
     if capped and _by_relevance(criteria):
         ids = _best_heading_ids(user, matching, criteria) + ids
         ids = list(dict.fromkeys(ids))
-    candidates = Note.objects.filter(pk__any=ids)
+    wanted = Ids(ids)
+    candidates = Note.objects.filter(pk__any=wanted)
     # Every candidate is put in order once; a page, its meetings and the
     # cells' counts are cut from that list, and only a page's points are fetched.
     ranked = _ranked(ids, criteria, known)
@@ -189,7 +190,7 @@ def run_search(
     return Results(
         page,
         capped,
-        theme_facets=_theme_facets(ids),
+        theme_facets=_theme_facets(wanted),
         cell_facets=_cell_facets(ranked),
         candidates=candidates,
         total=len(ids),
@@ -210,7 +211,8 @@ def _page(ranked: list[Ranked], criteria: Criteria, page_number: str | None) -> 
 def _fetched(pks: list[int]) -> dict[int, Note]:
     """The points of a page, with what a listing shows of them."""
     # Unordered: the caller puts them in order (a point's default order joins its meeting).
-    return {note.pk: note for note in Note.objects.filter(pk__any=pks).order_by().for_listing()}
+    points = Note.objects.filter(pk__any=Ids(pks)).order_by().for_listing()
+    return {note.pk: note for note in points}
 
 
 # Facets count over the candidates' ids passed as one array: PostgreSQL then
@@ -225,9 +227,9 @@ GROUP BY theme.id ORDER BY points DESC, theme.name LIMIT %s
 """  # noqa: S608 - only table names are interpolated
 
 
-def _theme_facets(ids: list[int]) -> list[ThemeCount]:
+def _theme_facets(ids: Ids) -> list[ThemeCount]:
     with connection.cursor() as cursor:
-        cursor.execute(_THEME_FACETS_SQL, (id_array(ids), FACET_SIZE))
+        cursor.execute(_THEME_FACETS_SQL, (ids.array, FACET_SIZE))
         return [ThemeCount(*row) for row in cursor.fetchall()]
 
 
@@ -299,7 +301,7 @@ def _best_heading_ids(user: AnyUser, matching: NoteQuerySet, criteria: Criteria)
     # A heading can match where its point does not ("council -budget" with the
     # budget in the body): keep only the points that match as a whole.
     matched = set(
-        Note.objects.filter(pk__any=best, search_vector=query).values_list("pk", flat=True)
+        Note.objects.filter(pk__any=Ids(best), search_vector=query).values_list("pk", flat=True)
     )
     return [pk for pk in best if pk in matched]
 
@@ -381,12 +383,14 @@ def _ranked(ids: list[int], criteria: Criteria, known: dict[int, Known]) -> list
     unknown = [pk for pk in ids if pk not in known]
     if unknown:
         # Unordered (a note's default order joins its meeting): sorted below.
-        unranked = Note.objects.filter(pk__any=unknown).order_by().annotate(rank=_rank(criteria))
+        unranked = (
+            Note.objects.filter(pk__any=Ids(unknown)).order_by().annotate(rank=_rank(criteria))
+        )
         rows += unranked.values_list("pk", "meeting_id", "position", "rank")
     meetings = {
         pk: (date.toordinal(), name, slug)
         for pk, date, name, slug in Meeting.objects.filter(
-            pk__any=list({meeting_id for _, meeting_id, _, _ in rows})
+            pk__any=Ids({meeting_id for _, meeting_id, _, _ in rows})
         )
         .order_by()
         .values_list("pk", "date", "cell__name", "cell__slug")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django import forms
 from django.test.html import Element, parse_html
 
-from betterway.lookups import id_array
+from betterway.lookups import Ids, id_array
 from betterway.widgets import LongSelect
 from cells.models import Cell, Meeting
 from notes.models import Note
@@ -47,6 +49,24 @@ def test_any_matches_ids_from_a_list_of_any_length(world: World) -> None:
     assert set(meetings) == set(Meeting.objects.filter(cell=cells[1])) != set()
     notes = Note.objects.filter(meeting__cell_id__any=[cells[1].pk])
     assert set(notes) == set(Note.objects.filter(meeting__cell=cells[1]))
+
+
+def test_ids_match_as_a_list_does_written_once(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    cells = list(Cell.objects.order_by("pk"))
+    ids = Ids(cell.pk for cell in cells[:2])
+    assert ids.array == f"{{{cells[0].pk},{cells[1].pk}}}" and ids.count == 2
+    # The same value serves several queries (a generator would serve one).
+    assert list(Cell.objects.filter(pk__any=ids).order_by("pk")) == cells[:2]
+    assert Meeting.objects.filter(cell_id__any=ids).count() == (
+        Meeting.objects.filter(cell__in=cells[:2]).count()
+    )
+    # None: nothing matches, and Django answers without asking the database.
+    with django_assert_num_queries(0):
+        assert not Cell.objects.filter(pk__any=Ids([])).exists()
+    with pytest.raises(ValueError):
+        Ids(["1}"])  # type: ignore[list-item]  # what no caller may pass
 
 
 def test_any_refuses_what_is_not_a_whole_number(world: World) -> None:

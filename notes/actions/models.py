@@ -60,13 +60,26 @@ class ActionQuerySet(models.QuerySet["Action"]):
         return self.alias(late=late).order_by("late", models.F("due").asc(nulls_last=True), "pk")
 
     def for_listing(self) -> ActionQuerySet:
-        """What a list of actions shows: the meeting, its cell and the point's anchor.
+        """What a list of actions shows, and no more: the action, its meeting's
+        title, date and address, and the point's anchor.
 
-        The owner is shown by ``owner_name``. The point's search columns stay in
-        the database: the driver would parse every word of a tsvector it is sent.
+        The owner is shown by ``owner_name``. Every column read costs each row its
+        conversion, and the point's search columns far more (the driver parses
+        every word of a tsvector it is sent).
         """
-        return self.select_related("meeting__cell", "note").defer(
-            "note__search_vector", "note__word_pairs"
+        return self.select_related("meeting__cell", "note").only(
+            "meeting",
+            "note",
+            "what",
+            "owner",
+            "owner_name",
+            "due",
+            "status",
+            "meeting__cell",
+            "meeting__date",
+            "meeting__title",
+            "meeting__cell__slug",
+            "note__position",
         )
 
 

@@ -465,15 +465,16 @@ def test_listed_actions_fetch_neither_the_points_search_columns_nor_the_owner(
     world: World, client: Client
 ) -> None:
     # A listing shows the owner's name as written and the point's anchor: the
-    # owner's account and the point's search columns would be parsed for nothing.
+    # owner's account and the point's text would be read for nothing.
     _owned_action(world, what="My errand", due=datetime.date.today())
     client.force_login(world.users["member"])
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("home")).content.decode()
     assert "My errand" in page
     [listing] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "notes_action"')]
-    assert '"notes_note"."heading"' in listing  # the point is joined,
-    assert "search_vector" not in listing and "word_pairs" not in listing  # not its search
+    assert '"notes_note"."position"' in listing  # the point is joined for its anchor,
+    for unread in ["heading", "body", "search_vector", "word_pairs", "guest_names"]:
+        assert unread not in listing, unread  # and nothing else of it or its meeting
     assert '"betterway_user"' not in listing
 
 

@@ -22,11 +22,6 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import ForeignKey, IntegerField, Lookup
 
 
-def id_array(ids: Iterable[int]) -> str:
-    """``ids`` as PostgreSQL's text form of an integer array, to be cast with ``::bigint[]``."""
-    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
-
-
 class Ids:
     """Ids for ``field__any``, written once as PostgreSQL's text form of an array.
 
@@ -47,6 +42,11 @@ class Ids:
 
     def __repr__(self) -> str:
         return f"Ids({self.array})"
+
+
+def id_array(ids: Iterable[int]) -> str:
+    """``ids`` as PostgreSQL's text form of an integer array, to be cast with ``::bigint[]``."""
+    return Ids(ids).array
 
 
 @ForeignKey.register_lookup

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 
+from betterway.lookups import Ids
 from cells.access import AnyUser, is_insider, reader_of
 from cells.models import Cell
 from notes.actions.models import (
@@ -120,7 +121,8 @@ def cell_open_actions(user: AnyUser, cell: Cell) -> ActionQuerySet:
 
 
 def meeting_extras(meeting: Any, user: AnyUser) -> dict[str, Any]:
-    """A meeting's actions, proposals and rediscussions, by point, in three queries.
+    """A meeting's actions, proposals and rediscussions, by point, in three queries
+    (a fourth when a point discusses a proposal again).
 
     The reader may read the meeting (they are on its page); a proposal a point
     discusses again is shown only if they may read it.
@@ -146,7 +148,7 @@ def meeting_extras(meeting: Any, user: AnyUser) -> dict[str, Any]:
     )
     rediscussed: dict[int, Proposal] = {}
     if again:
-        readable = Proposal.objects.visible_to(user).filter(pk__in=set(again.values()))
+        readable = Proposal.objects.visible_to(user).filter(pk__any=Ids(again.values()))
         found = {proposal.pk: proposal for proposal in readable.select_related("meeting__cell")}
         rediscussed = {note: found[pk] for note, pk in again.items() if pk in found}
     return {

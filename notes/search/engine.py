@@ -33,9 +33,9 @@ from notes.models import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
     SEARCH_CONFIG,
+    THEME_NAMES_SEPARATOR,
     Note,
     NoteQuerySet,
-    TaggedNote,
     Theme,
     heading_vector,
     websearch_text,
@@ -45,10 +45,14 @@ from notes.search.phrases import hashed, phrase_pairs
 from notes.search.query import Criteria
 from notes.themes.stats import CellCount, ThemeCount
 
-# A candidate in result order: its id, its meeting's, its cell's name and slug.
-Ranked: TypeAlias = tuple[int, int, str, str]
-# A candidate's meeting, position and rank, as the walk that found it read them.
-Known: TypeAlias = tuple[int, int, float]
+# A candidate in result order: its id, its meeting's, its cell's name and slug,
+# its themes' names.
+Ranked: TypeAlias = tuple[int, int, str, str, str]
+# A candidate's meeting, position, rank and themes' names, as the walk that
+# found it read them.
+Known: TypeAlias = tuple[int, int, float, str]
+# What the walk and ``_ranked`` read of a candidate: its id, then what ``Known`` holds.
+_CANDIDATE_COLUMNS = ("pk", "meeting_id", "position", "rank", "theme_names")
 
 SIMILARITY_THRESHOLD = 0.3
 FACET_SIZE = 12
@@ -177,10 +181,9 @@ def run_search(
     if capped and _by_relevance(criteria):
         ids = _best_heading_ids(user, matching, criteria) + ids
         ids = list(dict.fromkeys(ids))
-    wanted = Ids(ids)
-    candidates = Note.objects.filter(pk__any=wanted)
+    candidates = Note.objects.filter(pk__any=Ids(ids))
     # Every candidate is put in order once; a page, its meetings and the
-    # cells' counts are cut from that list, and only a page's points are fetched.
+    # facets are cut from that list, and only a page's points are fetched.
     ranked = _ranked(ids, criteria, known)
     page = (
         _grouped_page(ranked, criteria, page_number)
@@ -190,7 +193,7 @@ def run_search(
     return Results(
         page,
         capped,
-        theme_facets=_theme_facets(wanted),
+        theme_facets=_theme_facets(ranked),
         cell_facets=_cell_facets(ranked),
         candidates=candidates,
         total=len(ids),
@@ -215,26 +218,26 @@ def _fetched(pks: list[int]) -> dict[int, Note]:
     return {note.pk: note for note in points}
 
 
-# Facets count over the candidates' ids passed as one array: PostgreSQL then
-# reads them through the index (about a millisecond for 1,200 points), where
-# a join to the same ids as a subquery scanned every tagged row.
-_THEME_FACETS_SQL = f"""
-SELECT theme.id, theme.name, theme.slug, count(*) AS points
-FROM {TaggedNote._meta.db_table} AS tagged
-JOIN {Theme._meta.db_table} AS theme ON theme.id = tagged.tag_id
-WHERE tagged.content_object_id = ANY(%s::bigint[])
-GROUP BY theme.id ORDER BY points DESC, theme.name LIMIT %s
-"""  # noqa: S608 - only table names are interpolated
-
-
-def _theme_facets(ids: Ids) -> list[ThemeCount]:
-    with connection.cursor() as cursor:
-        cursor.execute(_THEME_FACETS_SQL, (ids.array, FACET_SIZE))
-        return [ThemeCount(*row) for row in cursor.fetchall()]
+def _theme_facets(ranked: list[Ranked]) -> list[ThemeCount]:
+    """The themes the candidates carry most, counted from the names each
+    candidate carries (``Note.theme_names``, read with it): counting the tags
+    of a thousand points took a query longer than the walk that found them.
+    """
+    counts = Counter(
+        name for *_, names in ranked for name in names.split(THEME_NAMES_SEPARATOR) if name
+    )
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))[:FACET_SIZE]
+    found = Theme.objects.filter(name__in=[name for name, _ in top]).order_by()
+    themes = {name: (pk, slug) for pk, name, slug in found.values_list("pk", "name", "slug")}
+    return [
+        ThemeCount(themes[name][0], name, themes[name][1], count)
+        for name, count in top
+        if name in themes  # renamed since the walk read the point
+    ]
 
 
 def _cell_facets(ranked: list[Ranked]) -> list[CellCount]:
-    counts = Counter((name, slug) for _, _, name, slug in ranked)
+    counts = Counter((name, slug) for _, _, name, slug, _ in ranked)
     facets = [CellCount(name, slug, count) for (name, slug), count in counts.items()]
     facets.sort(key=lambda facet: (-facet.count, facet.name.casefold()))
     return facets[:FACET_SIZE]
@@ -318,8 +321,8 @@ def _lexeme(query: SearchQuery) -> Func:
 
 def _newest(matching: NoteQuerySet, criteria: Criteria) -> tuple[list[int], dict[int, Known]]:
     """Ids of the newest matches, one more than the cap (to tell whether it capped);
-    and, where the walk that finds them can give it, each one's meeting,
-    position and rank, which ``_ranked`` then need not read again.
+    and, where the walk that finds them can give it, what ``_ranked`` needs of
+    each (``Known``), which it then need not read again.
     """
     if criteria.before:
         # Before a date, the newest meetings of the range first: PostgreSQL walks
@@ -332,8 +335,8 @@ def _newest(matching: NoteQuerySet, criteria: Criteria) -> tuple[list[int], dict
         # PostgreSQL walks notes newest first and stops at the cap, ranking
         # each match it keeps as it reads it.
         walk = matching.order_by("-pk").annotate(rank=_rank(criteria))
-        rows = walk.values_list("pk", "meeting_id", "position", "rank")[: CANDIDATES + 1]
-        known = {pk: (meeting_id, position, rank) for pk, meeting_id, position, rank in rows}
+        rows = walk.values_list(*_CANDIDATE_COLUMNS)[: CANDIDATES + 1]
+        known = {pk: tuple(rest) for pk, *rest in rows}
         return list(known), known
     # For a phrase PostgreSQL guesses the matches from its words, far too many,
     # and walks every note; finding the matches through the pairs index first
@@ -372,7 +375,7 @@ def _rank(criteria: Criteria) -> SearchRank | Value:
 
 def _ranked(ids: list[int], criteria: Criteria, known: dict[int, Known]) -> list[Ranked]:
     """The candidates in result order: best match first (ties: the newer meeting),
-    or newest first, with each one's meeting and cell.
+    or newest first, with each one's meeting, cell and themes' names.
 
     PostgreSQL ranks those not ``known`` already; their meetings are read by
     id and the list is sorted here. Sorting by meeting date in the database
@@ -386,12 +389,10 @@ def _ranked(ids: list[int], criteria: Criteria, known: dict[int, Known]) -> list
         unranked = (
             Note.objects.filter(pk__any=Ids(unknown)).order_by().annotate(rank=_rank(criteria))
         )
-        rows += unranked.values_list("pk", "meeting_id", "position", "rank")
+        rows += unranked.values_list(*_CANDIDATE_COLUMNS)
     meetings = {
         pk: (date.toordinal(), name, slug)
-        for pk, date, name, slug in Meeting.objects.filter(
-            pk__any=Ids({meeting_id for _, meeting_id, _, _ in rows})
-        )
+        for pk, date, name, slug in Meeting.objects.filter(pk__any=Ids({row[1] for row in rows}))
         .order_by()
         .values_list("pk", "date", "cell__name", "cell__slug")
     }
@@ -400,7 +401,9 @@ def _ranked(ids: list[int], criteria: Criteria, known: dict[int, Known]) -> list
         rows.sort(key=lambda row: (-row[3], -meetings[row[1]][0], row[0]))
     else:  # as NoteQuerySet.newest_first orders them
         rows.sort(key=lambda row: (-meetings[row[1]][0], -row[1], row[2]))
-    return [(pk, meeting_id, *meetings[meeting_id][1:]) for pk, meeting_id, _, _ in rows]
+    return [
+        (pk, meeting_id, *meetings[meeting_id][1:], themes) for pk, meeting_id, _, _, themes in rows
+    ]
 
 
 # ts_headline over each page's points as plain text: one query for the page.

@@ -7,14 +7,16 @@ import html
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cells.models import Meeting, MeetingStatus
-from notes.models import Note
+from notes.models import Note, TaggedNote, Theme
 from notes.search.engine import _grouped_page, _page, highlight, matching_notes
 from notes.search.query import Criteria, SearchError, parse_date, split_operators
 from tests.personas import PERSONAS, Library, can_read
@@ -286,6 +288,45 @@ def test_facets_count_the_current_results_and_narrow_them(client: Any, library: 
     assert _keys(library, list(narrowed.context["page"].object_list)) == ["budget"]
 
 
+def test_theme_facets_are_the_twelve_themes_most_carried_ties_a_to_z(
+    client: Any, library: Library
+) -> None:
+    meeting = library.note("pantry").meeting
+    for position in range(3, 17):
+        note = Note.objects.create(meeting=meeting, position=position, body=f"Pantry {position}")
+        # Theme "Pantry k" is on the points from position k on, so counts fall
+        # as k rises; "apples" and "Food" are on every point, as "Pantry 3" is.
+        note.themes.set([f"Pantry {k}" for k in range(3, position + 1)] + ["apples", "Food"])
+    client.force_login(library.world.users["member"])
+    response = client.get(SEARCH, {"q": "pantry"})
+    found = response.context["page"].paginator.object_list
+    tagged = (
+        TaggedNote.objects.filter(content_object__in=found)
+        .values("tag__name")
+        .annotate(n=Count("id"))
+    )
+    expected = sorted(
+        ((row["tag__name"], row["n"]) for row in tagged), key=lambda t: (-t[1], t[0].casefold())
+    )[:12]
+    facets = response.context["theme_facets"]
+    assert [(f.name, f.count) for f in facets] == expected
+    assert [f.name for f in facets[:4]] == ["apples", "Food", "Pantry 3", "Pantry 4"]
+    assert len(facets) == 12
+    assert all(f.url.endswith(urlencode({"q": f'pantry theme:"{f.name}"'})) for f in facets)
+
+
+def test_a_renamed_theme_is_a_facet_by_its_new_name_at_once(client: Any, library: Library) -> None:
+    theme = Theme.objects.get(name="systems change")
+    theme.name = "whole systems"
+    theme.save()
+    client.force_login(library.world.users["outsider"])
+    response = client.get(SEARCH, {"q": "prevention"})
+    facets = {f.name: f for f in response.context["theme_facets"]}
+    assert "systems change" not in facets and facets["whole systems"].count == 1
+    narrowed = client.get(SEARCH + facets["whole systems"].url)
+    assert _keys(library, list(narrowed.context["page"].object_list)) == ["budget"]
+
+
 def test_results_paginate_and_keep_the_query(client: Any, library: Library) -> None:
     meeting = library.note("pantry").meeting
     for position in range(3, 30):
@@ -541,8 +582,8 @@ def test_a_capped_date_range_keeps_the_newest_meetings_in_the_range(
 
 def test_a_point_deleted_while_the_page_is_made_is_left_out(library: Library) -> None:
     pantry = library.note("pantry")
-    gone = (pantry.pk + 10_000, pantry.meeting_id, "Gone cell", "gone-cell")
-    ranked = [gone, (pantry.pk, pantry.meeting_id, "Public cell", "public-cell")]
+    gone = (pantry.pk + 10_000, pantry.meeting_id, "Gone cell", "gone-cell", "")
+    ranked = [gone, (pantry.pk, pantry.meeting_id, "Public cell", "public-cell", "")]
     criteria = Criteria(words="pantry")
     assert list(_page(ranked, criteria, None).object_list) == [pantry]
     groups = list(_grouped_page(ranked, criteria, None).object_list)

@@ -220,6 +220,8 @@ AUTHENTICATION_BACKENDS = [
     # Log in with a username or an e-mail address, in any case.
     "betterway.accounts.backends.EmailOrUsernameBackend",
 ]
+# Django's database sessions, with the read every request makes prepared once.
+SESSION_ENGINE = "betterway.sessions"
 # Links in invitations and password resets stop working after this long.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 INVITATION_DAYS = env_int("BETTERWAY_INVITATION_DAYS", 7, minimum=1)

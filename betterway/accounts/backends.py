@@ -8,6 +8,10 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from betterway.models import User
+from betterway.rows import RowReader
+
+# The user of a session, read on every request (see betterway.rows).
+_USER_BY_ID = RowReader(User, "id = %s")
 
 
 def user_for_login(identifier: str) -> User | None:
@@ -44,3 +48,8 @@ class EmailOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The session's user, as ``ModelBackend`` finds them: inactive users are not."""
+        user = _USER_BY_ID.get(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

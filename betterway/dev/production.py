@@ -45,7 +45,7 @@ def database_url() -> str:
 
 def login_session(user: Any) -> dict[str, str]:
     """The session cookie of ``user`` logged in, as a browser would hold it after logging in."""
-    from django.contrib.sessions.backends.db import SessionStore
+    from betterway.sessions import SessionStore
 
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)

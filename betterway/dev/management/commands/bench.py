@@ -23,7 +23,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -43,6 +42,7 @@ from betterway.dev.production import (
     production_env,
 )
 from betterway.dev.vocabulary import RARE
+from betterway.sessions import SessionStore
 from cells.models import Cell, Meeting, Visibility
 from notes.models import Note, Theme
 from notes.search.engine import matching_notes

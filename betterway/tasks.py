@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -57,3 +59,12 @@ async def retry_stalled_jobs(context: JobContext, timestamp: int) -> None:
     for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS):
         log.warning("Retrying job %s (%s) of a stalled worker", job.id, job.task_name)
         await manager.retry_job(job)
+
+
+@app.periodic(cron="40 3 * * *")
+@app.task(queue="maintenance", queueing_lock="clear_expired_sessions")
+def clear_expired_sessions(timestamp: int) -> None:
+    """Each night: delete the sessions past their expiry, which Django keeps until
+    asked (its ``clearsessions``), so the table holds only live logins.
+    """
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

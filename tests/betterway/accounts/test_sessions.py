@@ -99,3 +99,20 @@ def test_a_session_saves_and_loads_through_the_store(db: None) -> None:
     assert again["seen"] == [1, 2]
     again.delete()
     assert SessionStore(store.session_key).load() == {}
+
+
+def test_expired_sessions_are_cleared_each_night(db: None) -> None:
+    from procrastinate.contrib.django import app
+
+    from betterway.tasks import clear_expired_sessions
+
+    live, old = SessionStore(), SessionStore()
+    live.save()
+    old.save()
+    Session.objects.filter(pk=old.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    clear_expired_sessions(timestamp=0)
+    assert set(Session.objects.values_list("pk", flat=True)) == {live.session_key}
+    crons = {p.task.name: p.cron for p in app.periodic_registry.periodic_tasks.values()}
+    assert crons["betterway.tasks.clear_expired_sessions"] == "40 3 * * *"

@@ -19,3 +19,17 @@ def test_addresses_are_what_reverse_gives(world: World) -> None:
     assert address("notes:theme", slug="a-b") == reverse("notes:theme", kwargs={"slug": "a-b"})
     # Arguments in another order are the same address.
     assert address("cells:meeting", pk=3, slug="x") == address("cells:meeting", slug="x", pk=3)
+
+
+def test_the_address_tag_is_what_the_url_tag_gives() -> None:
+    from django.template import engines
+
+    django_engine = engines["django"]
+    both = django_engine.from_string(
+        "{% load betterway %}"
+        "{% address 'notes:theme' slug='a-b' %}|{% url 'notes:theme' slug='a-b' %}"
+        "|{% address 'home' %}|{% url 'home' %}"
+    ).render({})
+    theme_tag, theme_url, home_tag, home_url = both.split("|")
+    assert theme_tag == theme_url == "/themes/a-b/"
+    assert home_tag == home_url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -87,6 +88,33 @@ def test_log_out_refuses_a_post_without_csrf_token(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["member"])
     assert client.post(reverse("logout")).status_code == 403
+
+
+def _frame_links(html: str) -> list[str]:
+    header = html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    return re.findall(r'(?:href|action)="([^"]*)"', header)
+
+
+def test_the_frame_links_each_reader_to_what_they_may_use(world: World, client: Any) -> None:
+    everyone = [reverse("home")] * 2 + [reverse("cells:list")]
+    shared = [reverse("notes:theme_index"), reverse("notes:proposals")]
+    themes = client.get(reverse("notes:theme_index"))
+    assert _frame_links(themes.text) == [
+        *everyone,
+        *shared,
+        reverse("notes:search"),
+        reverse("login") + "?next=/themes/",
+    ]
+    assert 'href="/themes/" aria-current="page"' in themes.text
+
+    client.force_login(world.users["member"])
+    member = [*everyone, reverse("notes:following"), *shared]
+    account = [reverse("notes:search"), reverse("profile"), reverse("logout")]
+    assert _frame_links(client.get(reverse("home")).text) == [*member, *account]
+
+    client.force_login(world.users["staff"])
+    staff = _frame_links(client.get(reverse("home")).text)
+    assert staff == [*member, reverse("admin:index"), *account]
 
 
 def _directives(header: str) -> dict[str, str]:

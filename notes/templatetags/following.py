@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import reverse
 
+from betterway.addresses import address
 from notes.following.forms import MailSettingsForm, normalised_query
 from notes.following.models import Follow, Subscriber
 from notes.following.state import follow_state
@@ -26,8 +26,8 @@ def feed_url(context: dict[str, Any], kind: str, slug: str) -> str:
     """The feed of a theme or cell: the member's private link when they have one."""
     state = follow_state(context["request"])
     if state is not None and state.feed_token:
-        return reverse(_PRIVATE_FEEDS[kind], kwargs={"token": state.feed_token, "slug": slug})
-    return reverse(_PUBLIC_FEEDS[kind], kwargs={"slug": slug})
+        return address(_PRIVATE_FEEDS[kind], token=state.feed_token, slug=slug)
+    return address(_PUBLIC_FEEDS[kind], slug=slug)
 
 
 @register.inclusion_tag("following/_follow_button.html", takes_context=True)
@@ -35,10 +35,10 @@ def follow_button(context: dict[str, Any], theme: Any = None, cell: Any = None) 
     request = context["request"]
     state = follow_state(request)
     if theme is not None:
-        thing, action = theme, reverse("notes:follow_theme", args=[theme.slug])
+        thing, action = theme, address("notes:follow_theme", slug=theme.slug)
         follow_id = state.themes.get(theme.pk) if state else None
     else:
-        thing, action = cell, reverse("notes:follow_cell", args=[cell.slug])
+        thing, action = cell, address("notes:follow_cell", slug=cell.slug)
         follow_id = state.cells.get(cell.pk) if state else None
     return {
         "request": request,

@@ -32,7 +32,10 @@ if settings.BENCHMARK_VIEWS:
     # Development tooling, wired in only when the benchmark asks for it.
     from betterway.dev.views import bench_baseline, bench_floor
 
-    urlpatterns += [
+    # First: behind the catch-all include below, each would first fail to
+    # match every pattern of notes.urls, which no real page pays.
+    urlpatterns = [
         path("bench/baseline", bench_baseline, name="bench_baseline"),
         path("bench/floor", bench_floor, name="bench_floor"),
+        *urlpatterns,
     ]

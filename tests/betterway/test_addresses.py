@@ -33,3 +33,17 @@ def test_the_address_tag_is_what_the_url_tag_gives() -> None:
     theme_tag, theme_url, home_tag, home_url = both.split("|")
     assert theme_tag == theme_url == "/themes/a-b/"
     assert home_tag == home_url
+
+
+def test_the_asset_tag_is_what_the_static_tag_gives_even_after_a_change() -> None:
+    from django.template import engines
+    from django.test import override_settings
+
+    template = engines["django"].from_string(
+        "{% load betterway static %}{% asset 'css/site.css' %}|{% static 'css/site.css' %}"
+    )
+    asset, static = template.render({}).split("|")
+    assert asset == static == "/static/css/site.css"
+    with override_settings(STATIC_URL="/assets/"):
+        asset, static = template.render({}).split("|")
+        assert asset == static == "/assets/css/site.css"

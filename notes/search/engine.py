@@ -127,7 +127,8 @@ class Results:
     capped: bool
     theme_facets: list[ThemeCount]
     cell_facets: list[CellCount]
-    candidates: NoteQuerySet
+    # How many candidates carry each theme, by its name.
+    theme_counts: Counter[str]
     # How many points match (with ``capped``, how many were drawn); the page
     # counts meetings instead when the results are grouped.
     total: int
@@ -161,7 +162,7 @@ def theme_named_by_words(user: AnyUser, results: Results, criteria: Criteria) ->
     named = Theme.objects.find_visible(user, Q(name__iexact=criteria.words.strip('" ')))
     if not named:
         return None
-    tagged = results.candidates.filter(tagged_items__tag=named[0]).count()
+    tagged = results.theme_counts[named[0].name]
     return ThemeWords(named[0], tagged, results.total - tagged)
 
 
@@ -181,7 +182,6 @@ def run_search(
     if capped and _by_relevance(criteria):
         ids = _best_heading_ids(user, matching, criteria) + ids
         ids = list(dict.fromkeys(ids))
-    candidates = Note.objects.filter(pk__any=Ids(ids))
     # Every candidate is put in order once; a page, its meetings and the
     # facets are cut from that list, and only a page's points are fetched.
     ranked = _ranked(ids, criteria, known)
@@ -190,12 +190,16 @@ def run_search(
         if group
         else _page(ranked, criteria, page_number)
     )
+    shown = [] if group else list(page.object_list)  # grouped, the points show no chips
+    theme_counts = Counter(
+        name for *_, names in ranked for name in names.split(THEME_NAMES_SEPARATOR) if name
+    )
     return Results(
         page,
         capped,
-        theme_facets=_theme_facets(ranked),
+        theme_facets=_theme_facets_and_chips(theme_counts, ranked, shown),
         cell_facets=_cell_facets(ranked),
-        candidates=candidates,
+        theme_counts=theme_counts,
         total=len(ids),
         grouped=group,
     )
@@ -218,19 +222,38 @@ def _fetched(pks: list[int]) -> dict[int, Note]:
     return {note.pk: note for note in points}
 
 
-def _theme_facets(ranked: list[Ranked]) -> list[ThemeCount]:
-    """The themes the candidates carry most, counted from the names each
-    candidate carries (``Note.theme_names``, read with it): counting the tags
-    of a thousand points took a query longer than the walk that found them.
+def _theme_facets_and_chips(
+    counts: Counter[str], ranked: list[Ranked], shown: list[Note]
+) -> list[ThemeCount]:
+    """The themes the candidates carry most, and the chips of the points shown.
+
+    Both come from the names each candidate carries (``Note.theme_names``, read
+    with it), and one query finds the themes' addresses: counting the tags of
+    a thousand points took a query longer than the walk that found them, and
+    the page's chips read its points' tags again in a query of their own.
     """
-    counts = Counter(
-        name for *_, names in ranked for name in names.split(THEME_NAMES_SEPARATOR) if name
-    )
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))[:FACET_SIZE]
-    found = Theme.objects.filter(name__in=[name for name, _ in top]).order_by()
-    themes = {name: (pk, slug) for pk, name, slug in found.values_list("pk", "name", "slug")}
+    on_page = {point.pk for point in shown}
+    names_of = {
+        row[0]: [name for name in row[-1].split(THEME_NAMES_SEPARATOR) if name]
+        for row in ranked
+        if row[0] in on_page
+    }
+    wanted = {name for name, _ in top}
+    wanted.update(name for names in names_of.values() for name in names)
+    themes = {
+        name: Theme.from_db("default", ["id", "name", "slug"], [pk, name, slug])
+        for pk, name, slug in Theme.objects.filter(name__in=wanted)
+        .order_by()
+        .values_list("pk", "name", "slug")
+    }
+    for point in shown:
+        # A theme renamed since the walk read the point is left out, as below.
+        chips = [themes[name] for name in names_of.get(point.pk, ()) if name in themes]
+        chips.sort(key=lambda theme: (theme.name.lower(), theme.pk))
+        point.attached_chips = chips  # type: ignore[attr-defined]
     return [
-        ThemeCount(themes[name][0], name, themes[name][1], count)
+        ThemeCount(themes[name].pk, name, themes[name].slug, count)
         for name, count in top
         if name in themes  # renamed since the walk read the point
     ]

@@ -418,6 +418,35 @@ def test_ranking_and_fetching_read_only_what_the_page_needs(client: Any, library
     assert fetched and not any('"search_vector"' in sql for sql in fetched)
 
 
+def test_hits_show_their_themes_without_reading_their_tags_again(
+    client: Any, library: Library
+) -> None:
+    # The chips come from the names the candidates carry, with the facets' query.
+    client.force_login(library.world.users["member"])
+    meeting = library.note("pantry").meeting
+    note = Note.objects.create(meeting=meeting, position=80, body="A pantry by the school.")
+    note.themes.set(["Zebra crossings", "access", "Beekeeping"])
+    Theme.objects.filter(name="access").update(slug="way-in")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(SEARCH, {"q": "pantry"})
+    assert not any('FROM "notes_taggednote"' in query["sql"] for query in captured)
+    hits = response.context["page"].object_list
+    assert note in hits
+    for hit in hits:
+        expected = sorted(hit.themes.all(), key=lambda theme: (theme.name.lower(), theme.pk))
+        assert [(t.pk, t.name, t.slug) for t in hit.chips] == [
+            (t.pk, t.name, t.slug) for t in expected
+        ]
+    # The new point's chips, A to Z whatever the case, each to its theme's page.
+    themes = [Theme.objects.get(name=name) for name in ("access", "Beekeeping", "Zebra crossings")]
+    links = "".join(
+        f'<li class="chip"><a href="{theme.get_absolute_url()}">{theme.name}</a></li>'
+        for theme in themes
+    )
+    assert themes[0].get_absolute_url() == "/themes/way-in/"
+    assert f'<ul class="chips" aria-label="Themes">{links}</ul>' in response.text
+
+
 def test_searches_matching_very_many_points_say_they_show_the_newest(
     client: Any, library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:

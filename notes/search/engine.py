@@ -159,7 +159,17 @@ def theme_named_by_words(user: AnyUser, results: Results, criteria: Criteria) ->
     """The counts for ``ThemeWords`` when the words name a theme the user may see."""
     if not criteria.words or criteria.themes or not results.total:
         return None
-    named = Theme.objects.find_visible(user, Q(name__iexact=criteria.words.strip('" ')))
+    words = criteria.words.strip('" ')
+    narrowed = criteria.cells or criteria.by or criteria.after or criteria.before
+    if not (results.capped or narrowed) and not any(
+        name.lower() == words.lower() for name in results.theme_counts
+    ):
+        # A point's theme names are among its words, so every point the reader
+        # may read on a theme the words name is a candidate here: if none
+        # carries it, the reader may see no such theme (themes only on hidden
+        # points stay hidden), and looking it up would find nothing.
+        return None
+    named = Theme.objects.find_visible(user, Q(name__iexact=words))
     if not named:
         return None
     tagged = results.theme_counts[named[0].name]

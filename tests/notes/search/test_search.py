@@ -508,6 +508,36 @@ def test_words_that_name_a_theme_say_how_many_are_tagged_and_how_many_mention_th
     assert client.get(SEARCH, {"q": "pantry"}).context["theme_words"] is None
 
 
+def test_words_naming_no_theme_a_candidate_carries_look_no_theme_up(
+    client: Any, library: Library
+) -> None:
+    client.force_login(library.world.users["staff"])
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(SEARCH, {"q": "pantry"}).context["theme_words"] is None
+    assert not any('UPPER("notes_theme"."name"' in query["sql"] for query in captured)
+    # Narrowed by a filter, the candidates may carry none of the theme's points:
+    # the theme is looked up, and none of these points is tagged with it.
+    early = library.note("coaching").meeting
+    Note.objects.create(meeting=early, position=9, body="Systems change takes years.")
+    words = client.get(SEARCH, {"q": "systems change before:2017"}).context["theme_words"]
+    assert words is not None
+    assert (words.theme.name, words.tagged, words.mentioning) == ("systems change", 0, 1)
+
+
+def test_words_naming_a_theme_only_on_hidden_points_say_nothing_of_it(
+    client: Any, library: Library
+) -> None:
+    library.note("secret").themes.add("ministerial ideas")
+    public = library.note("pantry").meeting
+    Note.objects.create(meeting=public, position=9, body="Ministerial ideas rarely reach us.")
+    client.force_login(library.world.users["other_member"])
+    for query in ("ministerial ideas", "ministerial ideas after:2000"):
+        response = client.get(SEARCH, {"q": query})
+        assert response.context["page"].paginator.count == 1
+        assert response.context["theme_words"] is None
+        assert "tagged" not in response.text
+
+
 def test_filters_in_use_are_chips_that_remove_themselves(client: Any, library: Library) -> None:
     client.force_login(library.world.users["staff"])
     response = client.get(

@@ -73,6 +73,11 @@ def format_theme_names(names: Iterable[str]) -> str:
     return THEME_NAMES_SEPARATOR.join(sorted(names, key=str.lower))
 
 
+def split_stored_theme_names(text: str) -> list[str]:
+    """The names in a note's ``theme_names``, as ``format_theme_names`` joined them."""
+    return [name for name in text.split(THEME_NAMES_SEPARATOR) if name]
+
+
 def visible_notes_q(user: AnyUser, prefix: str = "") -> Q | None:
     """The condition for notes ``user`` may read (None: all), reached through ``prefix``."""
     return reader_of(user).meetings_q(prefix=f"{prefix}meeting__")

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from cells.models import Meeting
-from notes.models import Note, format_theme_names
+from notes.models import Note, format_theme_names, split_stored_theme_names
 from notes.record.services import PointInput
 
 DETAIL_FIELDS = [
@@ -231,7 +231,7 @@ def _kept(note: Note) -> PointInput:
 
 
 def theirs_names(note: Note) -> list[str]:
-    return [name for name in note.theme_names.split(", ") if name]
+    return split_stored_theme_names(note.theme_names)
 
 
 def _input_values(point: PointInput) -> dict[str, str]:

@@ -33,11 +33,11 @@ from notes.models import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
     SEARCH_CONFIG,
-    THEME_NAMES_SEPARATOR,
     Note,
     NoteQuerySet,
     Theme,
     heading_vector,
+    split_stored_theme_names,
     websearch_text,
 )
 from notes.search.models import HeadingTerm, NoteHeading
@@ -201,9 +201,7 @@ def run_search(
         else _page(ranked, criteria, page_number)
     )
     shown = [] if group else list(page.object_list)  # grouped, the points show no chips
-    theme_counts = Counter(
-        name for *_, names in ranked for name in names.split(THEME_NAMES_SEPARATOR) if name
-    )
+    theme_counts = Counter(name for *_, names in ranked for name in split_stored_theme_names(names))
     return Results(
         page,
         capped,
@@ -244,11 +242,7 @@ def _theme_facets_and_chips(
     """
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))[:FACET_SIZE]
     on_page = {point.pk for point in shown}
-    names_of = {
-        row[0]: [name for name in row[-1].split(THEME_NAMES_SEPARATOR) if name]
-        for row in ranked
-        if row[0] in on_page
-    }
+    names_of = {row[0]: split_stored_theme_names(row[-1]) for row in ranked if row[0] in on_page}
     wanted = {name for name, _ in top}
     wanted.update(name for names in names_of.values() for name in names)
     themes = {

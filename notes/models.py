@@ -177,6 +177,17 @@ class Theme(TagBase):
         """The page of the theme with this slug."""
         return address("notes:theme", slug=slug)
 
+    @classmethod
+    def listed(cls, pk: int, name: str, slug: str) -> Theme:
+        """The theme as a chip or a facet shows it, from its id, name and slug
+        read with something else; any other field loads on first use.
+        """
+        return cls.from_db("default", ["id", "name", "slug"], [pk, name, slug])
+
+    def chip_order(self) -> tuple[str, int]:
+        """Where the theme's chip stands among a point's: A to Z, whatever the case."""
+        return (self.name.lower(), self.pk)
+
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
@@ -343,9 +354,7 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
         links = getattr(self, "theme_links", None)
         if links is None:
             return list(self.themes.all())
-        return sorted(
-            (link.tag for link in links), key=lambda theme: (theme.name.lower(), theme.pk)
-        )
+        return sorted((link.tag for link in links), key=Theme.chip_order)
 
 
 class TaggedNote(TaggedItemBase):
@@ -405,9 +414,7 @@ def attach_chips(notes: Iterable[Note]) -> None:
     for note_id, theme_id, name, slug in links:
         theme = themes.get(theme_id)
         if theme is None:
-            theme = themes[theme_id] = Theme.from_db(
-                "default", ["id", "name", "slug"], [theme_id, name, slug]
-            )
+            theme = themes[theme_id] = Theme.listed(theme_id, name, slug)
         chips[note_id].append(theme)
     for pk, note in waiting.items():
         note.attached_chips = chips[pk]  # type: ignore[attr-defined]

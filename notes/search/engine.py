@@ -246,7 +246,7 @@ def _theme_facets_and_chips(
     wanted = {name for name, _ in top}
     wanted.update(name for names in names_of.values() for name in names)
     themes = {
-        name: Theme.from_db("default", ["id", "name", "slug"], [pk, name, slug])
+        name: Theme.listed(pk, name, slug)
         for pk, name, slug in Theme.objects.filter(name__in=wanted)
         .order_by()
         .values_list("pk", "name", "slug")
@@ -254,7 +254,7 @@ def _theme_facets_and_chips(
     for point in shown:
         # A theme renamed since the walk read the point is left out, as below.
         chips = [themes[name] for name in names_of.get(point.pk, ()) if name in themes]
-        chips.sort(key=lambda theme: (theme.name.lower(), theme.pk))
+        chips.sort(key=Theme.chip_order)
         point.attached_chips = chips  # type: ignore[attr-defined]
     return [
         ThemeCount(themes[name].pk, name, themes[name].slug, count)

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from notes.themes.stats import cached
+from cells.sharing import cached
 
 CSRF_FIELD = "csrfmiddlewaretoken"
 T = TypeVar("T")

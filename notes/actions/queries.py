@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from betterway.lookups import Ids
 from cells.access import AnyUser, is_insider, reader_of
 from cells.models import Cell
+from cells.sharing import cached
 from notes.actions.models import (
     Action,
     ActionQuerySet,
@@ -18,7 +19,6 @@ from notes.actions.models import (
     Rediscussion,
 )
 from notes.models import TaggedNote, Theme
-from notes.themes.stats import cached
 
 SORTS = {"newest": ("-meeting__date", "-pk"), "oldest": ("meeting__date", "pk")}
 

@@ -3,47 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncMonth
 
-from betterway.recent import MISSING, RecentValues
-from cells.access import AnyUser, reader_of
+from cells.access import AnyUser
+from cells.sharing import cached
 from notes.models import Note, NoteQuerySet, TaggedNote, Theme, visible_notes_q
-
-
-def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object) -> Any:
-    """Figures (or rendered parts of pages) for this reader, reused for STATS_CACHE_SECONDS
-    by every reader of the same cells.
-
-    Counting across hundreds of thousands of points on every view is what
-    makes theme pages slow. Any change to the content counts them afresh.
-    """
-    if settings.STATS_CACHE_SECONDS <= 0:
-        return compute()
-    # Hashed, so a key is short and plain whatever the reader's cells (any
-    # backend, memcached included, takes it); versioned, so a change to the
-    # content shows at once on every server.
-    reader = reader_of(user)
-    raw = ":".join([reader.cache_key, reader.version, *map(str, parts)])
-    key = f"{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
-    value = _recent.get(key)
-    if value is MISSING:
-        value = cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
-        _recent.put(key, value, settings.STATS_CACHE_SECONDS)
-    return value
-
-
-# The figures and parts this process used last: a warm theme page or search
-# is then served without reading its part from the shared cache again.
-_recent = RecentValues(entries=128)
 
 
 def _visible_tagged(user: AnyUser) -> QuerySet[TaggedNote]:

@@ -13,9 +13,9 @@ from django.urls import reverse
 from betterway import content_version
 from betterway.dev.production import free_port, gunicorn, production_env
 from cells.models import MeetingStatus
+from cells.sharing import cached
 from notes.models import Theme
 from notes.record.services import set_status
-from notes.themes.stats import cached
 from tests.notes.actions.helpers import first_note
 from tests.personas import World, database_url_of_tests
 from tests.servers import get

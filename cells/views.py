@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -11,8 +12,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from betterway.highlighting import words_to_mark
-from cells.access import get_visible_cell, get_visible_meeting, is_network_staff, reader_of
+from cells.access import (
+    AnyUser,
+    get_visible_cell,
+    get_visible_meeting,
+    is_network_staff,
+    reader_of,
+)
 from cells.models import Cell, Meeting, MeetingStatus, Role
+from cells.sharing import cached
 
 CELLS_PER_PAGE = 30
 MEETINGS_PER_PAGE = 20
@@ -70,10 +78,20 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = get_visible_meeting(request.user, slug, pk)
-    # Read directly, not prefetched: the page has one meeting, and Django's
-    # prefetching cost more than the two queries it makes.
-    notes = list(_points(meeting))
-    previous, following = meeting.neighbours(request.user)
+    highlight = request.GET.get("highlight", "")[:200].strip()
+    notes: QuerySet[Any] | list[Any]
+    if highlight:
+        # Opened from search results: the points are rendered with the reader's
+        # words marked, for them alone.
+        notes = list(_points(meeting))
+        search = _search_context(request, highlight, notes)
+    else:
+        # Not read here: the ``points`` tag renders them once for readers of the
+        # same cells, and takes them from the cache after.
+        notes, search = _points(meeting), {}
+    previous, following = cached(
+        request.user, "meeting-neighbours", lambda: _neighbours(request.user, meeting), meeting.pk
+    )
     context = {
         "meeting": meeting,
         "notes": notes,
@@ -82,21 +100,34 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "next": following,
         "can_edit": reader_of(request.user).may_edit_cell(meeting.cell_id),
         "show_names": meeting.names_shown_to(request.user),
-        **_search_context(request, notes),
+        **search,
     }
     return render(request, "cells/meeting_detail.html", context)
 
 
-def _search_context(request: HttpRequest, notes: list[Any]) -> dict[str, object]:
+@dataclass(frozen=True)
+class MeetingLink:
+    """Another meeting of the cell, as the page links to it."""
+
+    title: str
+    url: str
+
+
+def _neighbours(user: AnyUser, meeting: Meeting) -> tuple[MeetingLink | None, ...]:
+    """The previous and next meetings the reader may read, as links (cached: small)."""
+    return tuple(
+        MeetingLink(other.title, other.get_absolute_url()) if other else None
+        for other in meeting.neighbours(user)
+    )
+
+
+def _search_context(request: HttpRequest, highlight: str, notes: list[Any]) -> dict[str, Any]:
     """Opened from search results: the words to mark, and the way back to the results."""
-    search = request.GET.get("highlight", "")[:200].strip()
     back = request.GET.get("back", "")
-    if not search:
-        return {}
     texts = [f"{note.heading} {note.body}" for note in notes]
     return {
-        "highlight": search,
-        "highlight_words": words_to_mark(search, texts),
+        "highlight": highlight,
+        "highlight_words": words_to_mark(highlight, texts),
         # Only a search page of this site, never an address from elsewhere.
         "back_to_results": back if back.startswith("/search/") else "",
     }
@@ -104,7 +135,7 @@ def _search_context(request: HttpRequest, notes: list[Any]) -> dict[str, object]
 
 def _points(meeting: Meeting) -> QuerySet[Any]:
     """The meeting's points in order, each knowing its meeting (their themes
-    are read as the page shows them, by the ``points`` tag).
+    are read as they are rendered, by the ``points`` tag).
 
     Only the columns the page shows are read: the driver would parse every word
     of a hundred search vectors, and each column read costs every row its

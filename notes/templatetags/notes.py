@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.db.models import QuerySet
 from django.urls import get_script_prefix
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
@@ -15,6 +17,7 @@ from betterway.highlighting import mark_words
 from betterway.markdown import plain_excerpt, render_markdown
 from betterway.templatetags.betterway import time_element
 from cells.models import Cell
+from cells.sharing import cached
 from notes.models import Note, Theme, attach_chips
 from notes.templatetags.actions import point_extras
 from notes.themes.stats import top_themes_of_cell
@@ -57,44 +60,86 @@ def _chip(script_prefix: str, name: str, slug: str, plain: bool) -> str:
     return f'<li class="chip"><a href="{escape(Theme.address_of(slug))}">{escape(name)}</a></li>'
 
 
-@register.simple_tag(takes_context=True)
-def points(context: template.Context, notes: Sequence[Any], point_tag: str) -> SafeString:
-    """A meeting's points as its record shows them, each an ``<li>`` of the list:
-    its notes, their themes read here in one query, or the editor's preview points.
-
-    Reads from the record's context: ``preview`` (the editor's preview: no links,
-    ids of their own, no extras), ``highlight_words`` (the search words to mark)
-    and ``extras`` (what was agreed under the points, see ``actions_of_meeting``).
-
-    Written here rather than as a loop in the template, which took four times
-    as long (80 microseconds a point): most of a long meeting's page.
+@dataclass(frozen=True)
+class RenderedPoint:
+    """A point of a meeting's record as HTML, but for what was agreed under it
+    (the reader's own: its forms post), which goes between ``before`` and ``after``.
     """
-    preview = bool(context.get("preview"))
-    words: set[str] = context.get("highlight_words") or set()
-    extras = None if preview else context.get("extras")
-    # As an inclusion tag renders: in a context of its own (``point_extras`` passes
-    # on the CSRF token for the actions' forms).
-    extras_template = template.Engine.get_default().get_template("actions/_point_extras.html")
+
+    pk: int | None  # None: a point of the editor's preview, not saved yet
+    anchor: str
+    before: str
+    after: str
+
+
+def render_points(
+    notes: Sequence[Any], point_tag: str, *, preview: bool = False, words: set[str] | None = None
+) -> list[RenderedPoint]:
+    """The points of a meeting's record, their themes read here in one query.
+
+    ``preview``: the editor's preview points (no links, ids of their own);
+    ``words``: the search words to mark.
+    """
+    words = words or set()
     attach_chips(note for note in notes if isinstance(note, Note))
-    items = []
+    rendered = []
     for note in notes:
         anchor = escape(f"preview-{note.anchor}" if preview else note.anchor)
-        agreed = (
-            extras_template.render(context.new(point_extras(context, extras, note)))
-            if extras and note.pk in extras["points"]
-            else ""
-        )
-        items.append(
+        before = (
             f'<li class="point" id="{anchor}">\n'
             f'    <section aria-labelledby="{anchor}-heading">\n'
             f'      <{point_tag} class="point__heading" id="{anchor}-heading">'
             f"{_point_title(note, anchor, preview, words)}</{point_tag}>\n"
             f'      <div class="prose">{mark_words(render_markdown(note.body), words)}</div>\n'
-            f"      {theme_chips(note.chips, plain=preview)}\n"
-            f"      {agreed}\n"
-            "    </section>\n"
-            "  </li>"
+            f"      {theme_chips(note.chips, plain=preview)}\n      "
         )
+        after = "\n    </section>\n  </li>"
+        rendered.append(RenderedPoint(getattr(note, "pk", None), note.anchor, before, after))
+    return rendered
+
+
+@register.simple_tag(takes_context=True)
+def points(
+    context: template.Context, notes: QuerySet[Note] | Sequence[Any], point_tag: str
+) -> SafeString:
+    """A meeting's points as its record shows them, each an ``<li>`` of the list
+    ("" for none): a list of notes or of the editor's preview points, rendered
+    now, or the meeting's points as a query, rendered once for every reader of
+    the same cells until the content changes (most of a long meeting's page).
+
+    Reads from the record's context: ``meeting``, ``preview`` (the editor's
+    preview: no links, ids of their own, no extras), ``highlight_words`` (the
+    search words to mark) and ``extras`` (what was agreed under the points, see
+    ``actions_of_meeting``), which holds the reader's own forms and is added
+    to the rendered points on every view.
+
+    Written here rather than as a loop in the template, which took four times
+    as long (80 microseconds a point).
+    """
+    preview = bool(context.get("preview"))
+    extras = None if preview else context.get("extras")
+    if isinstance(notes, QuerySet):
+        rendered = cached(
+            context["request"].user,
+            "meeting-points",
+            lambda: render_points(list(notes), point_tag),
+            context["meeting"].pk,
+            point_tag,
+        )
+    else:
+        words = context.get("highlight_words")
+        rendered = render_points(notes, point_tag, preview=preview, words=words)
+    # As an inclusion tag renders: in a context of its own (``point_extras`` passes
+    # on the CSRF token for the actions' forms).
+    extras_template = template.Engine.get_default().get_template("actions/_point_extras.html")
+    items = []
+    for point in rendered:
+        agreed = (
+            extras_template.render(context.new(point_extras(context, extras, point)))
+            if extras and point.pk in extras["points"]
+            else ""
+        )
+        items.append(f"{point.before}{agreed}{point.after}")
     html: SafeString = mark_safe("\n  ".join(items))  # noqa: S308 - each part escaped
     return html
 

@@ -1,0 +1,95 @@
+"""A meeting's rendered points and neighbours, shared by readers of the same cells."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from cells.models import Membership, Role, Visibility
+from notes.models import Theme
+from tests.notes.actions.helpers import add_action, first_note
+from tests.personas import World, make_user
+
+# Content versions are bumped when a transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _cached(settings: Any) -> None:
+    settings.STATS_CACHE_SECONDS = 300
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _private_meeting_url(world: World) -> str:
+    return world.meetings[("private", "published")].get_absolute_url()
+
+
+def test_a_second_view_reads_neither_points_themes_nor_neighbours(
+    world: World, count_queries: Any
+) -> None:
+    client = _client(world.users["member"])
+    url = _private_meeting_url(world)
+    first = count_queries(client, url)
+    # The reader, the points, their themes and the neighbours came from the cache.
+    assert count_queries(client, url) == first - 4
+
+
+def test_an_edited_point_and_a_renamed_theme_show_at_once(world: World) -> None:
+    client = _client(world.users["member"])
+    url = _private_meeting_url(world)
+    assert "local councils" in client.get(url).text
+    note = first_note(world.meetings[("private", "published")])
+    note.body = "Parish meetings were **busy**."
+    note.save()
+    theme = Theme.objects.get(name="leadership")
+    theme.name = "stewardship"
+    theme.save()
+    page = client.get(url).text
+    assert "Parish meetings were <strong>busy</strong>." in page
+    assert ">stewardship</a>" in page and ">leadership</a>" not in page
+
+
+def test_neighbours_are_those_of_each_readers_own_cells(world: World) -> None:
+    """A facilitator also reads the cell's draft: a member, caching the page
+    first or after, never sees a link to it."""
+    url = _private_meeting_url(world)
+    draft = world.meetings[("private", "draft")].get_absolute_url()
+    for order in (["member", "facilitator"], ["facilitator", "member"]):
+        cache.clear()
+        for persona in order:
+            page = _client(world.users[persona]).get(url).text
+            assert (f'href="{draft}" rel=' in page) == (persona == "facilitator"), (order, persona)
+
+
+def test_what_was_agreed_under_a_point_is_each_readers_own(world: World) -> None:
+    """Two members of the cell share its points; only the action's owner may mark it done."""
+    owner = world.users["member"]
+    second = make_user("second_member")
+    Membership.objects.create(user=second, cell=world.cells[Visibility.PRIVATE], role=Role.MEMBER)
+    add_action(first_note(world.meetings[("private", "published")]), "Book the hall", owner=owner)
+    url = _private_meeting_url(world)
+    theirs = _client(second).get(url)
+    mine = _client(owner).get(url)
+    assert "Book the hall" in theirs.text and "Book the hall" in mine.text
+    assert "Mark done" in mine.text and "Mark done" not in theirs.text
+    # The form carries its own reader's CSRF token.
+    assert str(mine.context["csrf_token"]) in mine.text
+
+
+def test_marked_search_words_are_rendered_for_the_reader_alone(world: World) -> None:
+    client = _client(world.users["member"])
+    url = _private_meeting_url(world)
+    marked = client.get(f"{url}?highlight=councils&back=/search/?q=councils").text
+    assert "<mark>councils</mark>" in marked and "Back to results" in marked
+    assert "<mark>" not in client.get(url).text
+    # Only the plain page was kept: a search's words are not a page to share.
+    keys = [key for key in cache._cache if "meeting-points" in key]  # type: ignore[attr-defined]
+    assert len(keys) == 1

@@ -101,6 +101,11 @@ def test_bench_runs_and_writes_its_figures(db: None, tmp_path: Path, settings: o
         for name, row in figures["pages"].items()
         if name.startswith("proposals")
     )
+    # Each page's server time over SQL comes from the same requests' timings.
+    assert all(
+        row["server_to_sql"] == round(row["with_sql_p50_ms"] / max(row["sql_p50_ms"], 0.01), 1)
+        for row in figures["pages"].values()
+    )
     assert figures["import"]["notes"] == 1000
     assert figures["digests"]["members"] == 30 and figures["digests"]["queries_per_member"] > 0
     assert "Digests: 30 members" in out.getvalue()

@@ -70,6 +70,12 @@ def login(client: Any, world: World) -> Callable[[str], Any]:
 
 
 @pytest.fixture
+def shared_cache(settings: Any) -> None:
+    """Figures and rendered parts kept in the shared cache, as production keeps them."""
+    settings.STATS_CACHE_SECONDS = 300
+
+
+@pytest.fixture
 def count_queries() -> Callable[[Any, str], int]:
     """Number of SQL queries one GET makes (asserting it answers 200)."""
 

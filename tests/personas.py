@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from django.urls import reverse
 
 from betterway.dev.production import database_url
@@ -64,6 +65,14 @@ class World:
 
     def notes_of(self, visibility: str, status: str) -> list[Note]:
         return list(self.meetings[(visibility, status)].notes.all())
+
+
+def client_of(user: Any | None) -> Client:
+    """A test client logged in as ``user`` (None: a visitor)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 def make_user(username: str, **extra: Any) -> User:

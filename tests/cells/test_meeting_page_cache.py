@@ -6,26 +6,14 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
 from cells.models import Membership, Role, Visibility
 from notes.models import Theme
 from tests.notes.actions.helpers import add_action, first_note
-from tests.personas import World, make_user
+from tests.personas import World, client_of, make_user
 
 # Content versions are bumped when a transaction commits.
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _cached(settings: Any) -> None:
-    settings.STATS_CACHE_SECONDS = 300
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shared_cache")]
 
 
 def _private_meeting_url(world: World) -> str:
@@ -35,7 +23,7 @@ def _private_meeting_url(world: World) -> str:
 def test_a_second_view_reads_neither_points_themes_nor_neighbours(
     world: World, count_queries: Any
 ) -> None:
-    client = _client(world.users["member"])
+    client = client_of(world.users["member"])
     url = _private_meeting_url(world)
     first = count_queries(client, url)
     # The reader, the points, their themes and the neighbours came from the cache.
@@ -43,7 +31,7 @@ def test_a_second_view_reads_neither_points_themes_nor_neighbours(
 
 
 def test_an_edited_point_and_a_renamed_theme_show_at_once(world: World) -> None:
-    client = _client(world.users["member"])
+    client = client_of(world.users["member"])
     url = _private_meeting_url(world)
     assert "local councils" in client.get(url).text
     note = first_note(world.meetings[("private", "published")])
@@ -65,7 +53,7 @@ def test_neighbours_are_those_of_each_readers_own_cells(world: World) -> None:
     for order in (["member", "facilitator"], ["facilitator", "member"]):
         cache.clear()
         for persona in order:
-            page = _client(world.users[persona]).get(url).text
+            page = client_of(world.users[persona]).get(url).text
             assert (f'href="{draft}" rel=' in page) == (persona == "facilitator"), (order, persona)
 
 
@@ -76,8 +64,8 @@ def test_what_was_agreed_under_a_point_is_each_readers_own(world: World) -> None
     Membership.objects.create(user=second, cell=world.cells[Visibility.PRIVATE], role=Role.MEMBER)
     add_action(first_note(world.meetings[("private", "published")]), "Book the hall", owner=owner)
     url = _private_meeting_url(world)
-    theirs = _client(second).get(url)
-    mine = _client(owner).get(url)
+    theirs = client_of(second).get(url)
+    mine = client_of(owner).get(url)
     assert "Book the hall" in theirs.text and "Book the hall" in mine.text
     assert "Mark done" in mine.text and "Mark done" not in theirs.text
     # The form carries its own reader's CSRF token.
@@ -85,7 +73,7 @@ def test_what_was_agreed_under_a_point_is_each_readers_own(world: World) -> None
 
 
 def test_marked_search_words_are_rendered_for_the_reader_alone(world: World) -> None:
-    client = _client(world.users["member"])
+    client = client_of(world.users["member"])
     url = _private_meeting_url(world)
     marked = client.get(f"{url}?highlight=councils&back=/search/?q=councils").text
     assert "<mark>councils</mark>" in marked and "Back to results" in marked

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -12,21 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from cells.access import reader_of
 from cells.models import Membership, Visibility
-from tests.personas import World
+from tests.personas import World, client_of
 
 # Content versions are bumped when a transaction commits.
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _cached(settings: Any) -> None:
-    settings.STATS_CACHE_SECONDS = 300
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shared_cache")]
 
 
 def _resolving_queries(client: Client, url: str) -> list[str]:
@@ -37,7 +24,7 @@ def _resolving_queries(client: Client, url: str) -> list[str]:
 
 
 def test_a_reader_is_resolved_once_while_nothing_changes(world: World) -> None:
-    client = _client(world.users["member"])
+    client = client_of(world.users["member"])
     url = world.meetings[("private", "published")].get_absolute_url()
     assert len(_resolving_queries(client, url)) == 1
     assert _resolving_queries(client, url) == []  # the reader came from the cache
@@ -45,7 +32,7 @@ def test_a_reader_is_resolved_once_while_nothing_changes(world: World) -> None:
 
 def test_a_member_removed_from_a_cell_loses_it_at_once(world: World) -> None:
     member = world.users["member"]
-    client = _client(member)
+    client = client_of(member)
     url = world.meetings[("private", "published")].get_absolute_url()
     assert client.get(url).status_code == 200
     Membership.objects.filter(user=member, cell=world.cells[Visibility.PRIVATE]).delete()
@@ -54,7 +41,7 @@ def test_a_member_removed_from_a_cell_loses_it_at_once(world: World) -> None:
 
 def test_a_new_member_reads_the_cell_at_once(world: World) -> None:
     outsider = world.users["outsider"]
-    client = _client(outsider)
+    client = client_of(outsider)
     url = world.meetings[("private", "published")].get_absolute_url()
     assert client.get(url).status_code == 404
     Membership.objects.create(user=outsider, cell=world.cells[Visibility.PRIVATE])

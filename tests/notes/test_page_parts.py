@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 
 from cells.models import MeetingStatus, Membership, Role, Visibility
@@ -14,26 +14,14 @@ from notes.following.services import follow_search
 from notes.page_parts import PersonalPart, page_parts
 from notes.record.services import set_status
 from tests.notes.actions.helpers import first_note
-from tests.personas import World, make_meeting, make_user
+from tests.personas import World, client_of, make_meeting, make_user
 
 SEARCH = reverse("notes:search")
 # Content versions are bumped when a transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def cached_pages(settings: Any) -> None:
-    settings.STATS_CACHE_SECONDS = 300
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.mark.usefixtures("cached_pages")
+@pytest.mark.usefixtures("shared_cache")
 def test_a_cached_search_never_shows_one_reader_another_readers_points(world: World) -> None:
     private = first_note(world.meetings[("private", "published")])
     private.body = "Zanzibarian budgets were agreed."
@@ -43,19 +31,19 @@ def test_a_cached_search_never_shows_one_reader_another_readers_points(world: Wo
         cache.clear()
         for persona in order:
             user = None if persona == "anonymous" else world.users[persona]
-            page = _client(user).get(url).text
+            page = client_of(user).get(url).text
             assert ("budgets were agreed" in page) == (persona == "member"), (order, persona)
 
 
-@pytest.mark.usefixtures("cached_pages")
+@pytest.mark.usefixtures("shared_cache")
 def test_the_follow_form_is_each_readers_own(world: World) -> None:
     # Two plain members of the same cell read the same cells: they share the results.
     second = make_user("second_member")
     Membership.objects.create(user=second, cell=world.cells[Visibility.PRIVATE], role=Role.MEMBER)
     follow_search(world.users["member"], "q=budgets", "Budgets")
     url = f"{SEARCH}?q=budgets"
-    mine = _client(world.users["member"]).get(url)
-    theirs = _client(second).get(url)
+    mine = client_of(world.users["member"]).get(url)
+    theirs = client_of(second).get(url)
     assert "You follow this search as “Budgets”" in mine.text
     assert "You follow this search" not in theirs.text
     assert "Follow this search as" in theirs.text
@@ -64,9 +52,9 @@ def test_the_follow_form_is_each_readers_own(world: World) -> None:
     assert str(theirs.context["csrf_token"]) in theirs.text
 
 
-@pytest.mark.usefixtures("cached_pages")
+@pytest.mark.usefixtures("shared_cache")
 def test_a_cached_search_shows_a_publish_at_once(world: World, count_queries: Any) -> None:
-    client = _client(world.users["outsider"])
+    client = client_of(world.users["outsider"])
     url = f"{SEARCH}?q=quokka"
     first = count_queries(client, url)
     assert count_queries(client, url) < first  # the second came from the cache
@@ -82,10 +70,10 @@ def test_a_cached_search_shows_a_publish_at_once(world: World, count_queries: An
     assert "<mark>quokka</mark> came" in client.get(url).text
 
 
-@pytest.mark.usefixtures("cached_pages")
+@pytest.mark.usefixtures("shared_cache")
 def test_logged_out_and_logged_in_readers_never_share_parts(world: World) -> None:
-    anonymous = _client(None).get(SEARCH)
-    member = _client(world.users["outsider"]).get(SEARCH)
+    anonymous = client_of(None).get(SEARCH)
+    member = client_of(world.users["outsider"]).get(SEARCH)
     assert anonymous.status_code == member.status_code == 200
     # Different keys even if the readable cells were the same: log-in invitations differ.
     keys = [key for key in cache._cache if "page:search" in key]  # type: ignore[attr-defined]
@@ -107,12 +95,12 @@ def test_a_part_with_a_form_that_posts_is_never_shared(world: World, rf: Request
         page_parts(request, "test", lambda: context, "following/_follow_button.html")
 
 
-@pytest.mark.usefixtures("cached_pages")
+@pytest.mark.usefixtures("shared_cache")
 def test_a_theme_cached_for_its_cells_readers_stays_hidden_from_others(world: World) -> None:
     private = first_note(world.meetings[("private", "published")])
     private.themes.add("whispers")
     url = reverse("notes:theme", kwargs={"slug": "whispers"})
-    assert _client(world.users["member"]).get(url).status_code == 200  # cached for members
-    assert _client(world.users["outsider"]).get(url).status_code == 404
-    assert _client(None).get(url).status_code == 404
-    assert _client(world.users["member"]).get(url).status_code == 200
+    assert client_of(world.users["member"]).get(url).status_code == 200  # cached for members
+    assert client_of(world.users["outsider"]).get(url).status_code == 404
+    assert client_of(None).get(url).status_code == 404
+    assert client_of(world.users["member"]).get(url).status_code == 200

@@ -6,27 +6,19 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from cells.models import MeetingStatus, Visibility
 from notes.record.services import set_status
-from tests.personas import World, make_meeting
+from tests.personas import World, client_of, make_meeting
 
 HOME = reverse("home")
 # Content versions are bumped when a transaction commits.
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _cached(settings: Any) -> None:
-    settings.STATS_CACHE_SECONDS = 300
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shared_cache")]
 
 
 def _titles(user: Any, part: str) -> list[str]:
-    client = Client()
-    client.force_login(user)
-    return [meeting.title for meeting in client.get(HOME).context[part]]
+    return [meeting.title for meeting in client_of(user).get(HOME).context[part]]
 
 
 def test_each_reader_sees_the_recent_meetings_and_drafts_of_their_own_cells(world: World) -> None:

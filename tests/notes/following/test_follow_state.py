@@ -15,17 +15,12 @@ from notes.following import services
 from notes.following.models import Follow, Subscriber
 from notes.models import Theme
 from notes.themes.merging import merge_themes
-from tests.personas import World
+from tests.personas import World, client_of
 
 # The entries are dropped, and content versions bumped, when a transaction commits.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shared_cache")]
 
 THEME = "/themes/leadership/"
-
-
-@pytest.fixture(autouse=True)
-def _cached(settings: Any) -> None:
-    settings.STATS_CACHE_SECONDS = 300
 
 
 def _following(page: str) -> bool:
@@ -61,14 +56,8 @@ def test_follow_and_unfollow_show_at_once(login: Callable[[str], Any]) -> None:
     assert not _following(client.get(THEME).text)
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_one_members_follows_never_show_on_anothers_page(world: World) -> None:
-    member, outsider = _client(world.users["member"]), _client(world.users["outsider"])
+    member, outsider = client_of(world.users["member"]), client_of(world.users["outsider"])
     assert not _following(outsider.get(THEME).text)
     member.post(reverse("notes:follow_theme", args=["leadership"]))
     assert _following(member.get(THEME).text)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from csp.constants import NONCE, SELF
 from django.conf import settings
 from django.core.cache import caches
 from django.db import OperationalError, connection
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from betterway.middleware import ContentSecurityPolicyMiddleware
 from tests.personas import PASSWORD, World
 
 
@@ -146,6 +149,39 @@ def test_only_the_admin_allows_style_attributes_and_never_inline_script(
     admin_policy = client.get("/admin/login/")["Content-Security-Policy"]
     assert _directives(admin_policy) == {**STRICT_POLICY, "style-src-attr": "'unsafe-inline'"}
     assert "style-src-attr" not in client.get(reverse("home"))["Content-Security-Policy"]
+
+
+def test_a_response_with_a_policy_of_its_own_keeps_it(rf: Any) -> None:
+    # What django-csp's decorators and nonces do still applies to a response.
+    def view_with_update(request: Any) -> HttpResponse:
+        response = HttpResponse("ok")
+        response._csp_update = {"img-src": ["https://maps.example.org"]}  # type: ignore[attr-defined]
+        return response
+
+    def view_with_nonce(request: Any) -> HttpResponse:
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+    def view_without_policy(request: Any) -> HttpResponse:
+        response = HttpResponse("ok")
+        response._csp_exempt = True  # type: ignore[attr-defined]
+        return response
+
+    def through_policy(view: Any, request: Any) -> HttpResponse:
+        return cast(HttpResponse, ContentSecurityPolicyMiddleware(view)(request))
+
+    updated = through_policy(view_with_update, rf.get("/"))
+    assert _directives(updated["Content-Security-Policy"])["img-src"] == (
+        "'self' data: https://maps.example.org"
+    )
+    request = rf.get("/")
+    scripts_with_nonce = {"DIRECTIVES": {"script-src": [SELF, NONCE]}}
+    with override_settings(CONTENT_SECURITY_POLICY=scripts_with_nonce):
+        with_nonce = through_policy(view_with_nonce, request)
+    assert f"'nonce-{request._csp_nonce}'" in with_nonce["Content-Security-Policy"]
+    exempt = through_policy(view_without_policy, rf.get("/"))
+    assert "Content-Security-Policy" not in exempt
+    plain = through_policy(lambda request: HttpResponse("ok"), rf.get("/"))
+    assert _directives(plain["Content-Security-Policy"]) == STRICT_POLICY
 
 
 def test_unknown_pages_answer_a_helpful_404(client: Any, db: None) -> None:

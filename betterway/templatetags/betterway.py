@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from betterway import frame
 from betterway.addresses import address, asset
 from betterway.highlighting import mark_words
 from betterway.markdown import plain_excerpt, render_markdown
@@ -70,6 +71,12 @@ def address_tag(name: str, **kwargs: str | int) -> str:
     reverses each afresh, about a sixth of what a page costs with nothing else.
     """
     return address(name, **kwargs)
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context: template.Context) -> SafeString:
+    """The site's header for this page and reader (see betterway/frame.py)."""
+    return frame.site_header(context.get("request"), context.get("user"), context.get("csrf_token"))
 
 
 @register.simple_tag(name="asset")

@@ -15,6 +15,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from betterway.middleware import ContentSecurityPolicyMiddleware
+from notes.models import Theme
+from tests.notes.actions.helpers import first_note
 from tests.personas import PASSWORD, World
 
 
@@ -74,7 +76,9 @@ def test_a_member_logs_in_and_out(world: World) -> None:
     assert response.status_code == 302
     home = client.get(reverse("home"))
     assert "Your cells" in home.text and "Private cell" in home.text
-    token = home.cookies.get("csrftoken", page.cookies["csrftoken"]).value
+    # The token the header's log-out form carries, as the browser posts it.
+    token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', home.text)[1]  # type: ignore[index]
+    assert token != page.cookies["csrftoken"].value
     response = client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert "Log in" in client.get(reverse("home")).text
@@ -94,8 +98,7 @@ def test_log_out_refuses_a_post_without_csrf_token(world: World) -> None:
 
 
 def _frame_links(html: str) -> list[str]:
-    header = html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
-    return re.findall(r'(?:href|action)="([^"]*)"', header)
+    return re.findall(r'(?:href|action)="([^"]*)"', _header(html))
 
 
 def test_the_frame_links_each_reader_to_what_they_may_use(world: World, client: Any) -> None:
@@ -118,6 +121,82 @@ def test_the_frame_links_each_reader_to_what_they_may_use(world: World, client: 
     client.force_login(world.users["staff"])
     staff = _frame_links(client.get(reverse("home")).text)
     assert staff == [*member, reverse("admin:index"), *account]
+
+
+def _current_links(html: str) -> list[str]:
+    return re.findall(r'href="([^"]*)" aria-current="page"', _header(html))
+
+
+def test_the_frame_marks_the_section_of_each_page(world: World, client: Any) -> None:
+    theme = Theme.objects.create(name="housing", slug="housing")
+    first_note(world.meetings[("public", "published")]).themes.add(theme)
+    cell = world.cells["public"]
+    sections = {
+        reverse("home"): [reverse("home")],
+        reverse("cells:list"): [reverse("cells:list")],
+        cell.get_absolute_url(): [reverse("cells:list")],
+        reverse("notes:following"): [reverse("notes:following")],
+        reverse("notes:theme_index"): [reverse("notes:theme_index")],
+        reverse("notes:theme", kwargs={"slug": theme.slug}): [reverse("notes:theme_index")],
+        reverse("notes:proposals"): [reverse("notes:proposals")],
+        reverse("notes:search") + "?q=housing": [],
+        reverse("profile"): [],
+    }
+    client.force_login(world.users["member"])
+    for url, current in sections.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert _current_links(response.text) == current, url
+    # The same section for a reader logged out: no link to what they may not use.
+    client.logout()
+    themes = client.get(reverse("notes:theme_index")).text
+    assert _current_links(themes) == [reverse("notes:theme_index")]
+    assert reverse("notes:following") not in _frame_links(themes)
+
+
+def _header(html: str) -> str:
+    return html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+
+
+def test_the_header_holds_each_readers_own_values_escaped(world: World) -> None:
+    member, staff = world.users["member"], world.users["staff"]
+    member.display_name = '<b>Mo</b> & "co"'
+    member.save()
+    staff.display_name = "Ada \x1fname\x1f"
+    staff.save()
+    as_member, as_staff, anonymous = Client(), Client(), Client()
+    as_member.force_login(member)
+    as_staff.force_login(staff)
+    for _ in range(2):  # the second time from the header kept in memory
+        mine = _header(as_member.get(reverse("home")).text)
+        assert "&lt;b&gt;Mo&lt;/b&gt; &amp; &quot;co&quot;<span" in mine
+        assert "<b>Mo" not in mine and "Ada" not in mine
+        theirs = _header(as_staff.get(reverse("home")).text)
+        # A value that looks like a hole is written as it is, not filled.
+        assert "Ada \x1fname\x1f<span" in theirs and "Mo" not in theirs
+        search = _header(as_member.get(reverse("notes:search"), {"q": '"><script>x'}).text)
+        assert 'value="&quot;&gt;&lt;script&gt;x"' in search
+        assert "<script>" not in search
+        assert 'value=""' not in _header(as_member.get(reverse("home")).text)
+        logged_out = _header(anonymous.get(reverse("notes:search"), {"q": "a&b c"}).text)
+        assert f'href="{reverse("login")}?next=/search/%3Fq%3Da%2526b%2Bc"' in logged_out
+        assert 'value="a&amp;b c"' in logged_out
+
+
+def test_the_header_and_the_pages_forms_share_one_token(world: World) -> None:
+    # Masking a token is a twentieth of the lightest page: one is made per page.
+    theme = Theme.objects.create(name="housing", slug="housing")
+    first_note(world.meetings[("public", "published")]).themes.add(theme)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["member"])
+    page = client.get(reverse("notes:theme", kwargs={"slug": theme.slug})).text
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="(\w+)"', page)
+    assert len(tokens) >= 2 and len(set(tokens)) == 1
+    follow = client.post(
+        reverse("notes:follow_theme", kwargs={"slug": theme.slug}),
+        {"csrfmiddlewaretoken": tokens[0]},
+    )
+    assert follow.status_code == 302
 
 
 def _directives(header: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -27,6 +28,7 @@ from notes.following.mailing import UNSUBSCRIBE_CHOICES, read_unsubscribe_token
 from notes.following.models import DigestFrequency, Follow, Subscriber
 from notes.following.queries import Followed, arrived_between, new_counts, visible_follows
 from notes.models import Note, Theme
+from notes.page_parts import render_shared
 
 POINTS_PER_PAGE = 20
 DASHBOARD_POINTS = 10
@@ -168,8 +170,8 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         new_points = list(new.newest_first().for_listing()[: DASHBOARD_POINTS + 1])
     # The same for every reader of the same cells (drafts: of the cells they
     # facilitate) until the content changes: building their query was a fifth
-    # of the page.
-    drafts, recent = cached(user, "dashboard-meetings", lambda: _drafts_and_recent(user))
+    # of the page, rendering them another.
+    drafts, recent = cached(user, "dashboard-meetings", lambda: _drafts_and_recent(request))
     memberships = list(user.memberships.facilitated_first()[: DASHBOARD_CELLS + 1])
     context = {
         "since": since,
@@ -184,19 +186,26 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "following/dashboard.html", context)
 
 
-def _drafts_and_recent(user: Any) -> tuple[list[Meeting], list[Meeting]]:
-    """The drafts the user may edit, last changed first, and the latest published meetings."""
+def _drafts_and_recent(request: HttpRequest) -> tuple[SafeString, SafeString]:
+    """The drafts the user may edit, last changed first, and the latest published
+    meetings, each rendered as a list ("" for none).
+    """
+    user = request.user
     drafts = Meeting.objects.editable_by(user).filter(status=MeetingStatus.DRAFT)
     recent = Meeting.objects.visible_to(user).published()
     return (
-        _with_point_counts(drafts.order_by("-updated_at"), DASHBOARD_DRAFTS),
-        _with_point_counts(recent.order_by("-date", "-pk"), DASHBOARD_RECENT),
+        _meeting_list(request, drafts.order_by("-updated_at"), DASHBOARD_DRAFTS),
+        _meeting_list(request, recent.order_by("-date", "-pk"), DASHBOARD_RECENT),
     )
 
 
-def _with_point_counts(meetings: MeetingQuerySet, limit: int) -> list[Meeting]:
-    """The first ``limit`` meetings, with their cells and numbers of points."""
-    return list(meetings.select_related("cell").with_point_counts()[:limit])
+def _meeting_list(request: HttpRequest, meetings: MeetingQuerySet, limit: int) -> SafeString:
+    """The first ``limit`` meetings with their cells and numbers of points, rendered."""
+    shown = list(meetings.select_related("cell").with_point_counts()[:limit])
+    if not shown:
+        return SafeString("")
+    context = {"meetings": shown, "show_cell": True}
+    return render_shared(request, "cells/_meeting_list.html", context)
 
 
 @login_required

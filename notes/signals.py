@@ -14,6 +14,7 @@ from django.dispatch import receiver
 
 from betterway import content_version
 from cells.models import Meeting
+from notes.actions.models import Action, Proposal, Rediscussion
 from notes.models import Note, TaggedNote, Theme, ThemeAlias
 
 
@@ -64,9 +65,14 @@ def _network_admin_group(sender: Any, **kwargs: Any) -> None:
 
 @receiver([post_save, post_delete], sender=Note)
 @receiver([post_save, post_delete], sender=Meeting)
+@receiver([post_save, post_delete], sender=Action)
+@receiver([post_save, post_delete], sender=Proposal)
+@receiver([post_save, post_delete], sender=Rediscussion)
 @receiver([post_save, post_delete], sender=Theme)
 @receiver([post_save, post_delete], sender=TaggedNote)
 @receiver([post_save, post_delete], sender=ThemeAlias)
 def _content_changed(sender: type, **_: Any) -> None:
-    """Cached figures are counted afresh after any change to what they count."""
+    """Cached figures are counted afresh, and parts of pages read afresh, after any
+    change to what they show (a meeting's actions and proposals included).
+    """
     content_version.bump()

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 
 from betterway.lookups import Ids
-from cells.access import AnyUser, is_insider, reader_of
+from cells.access import AnyUser, reader_of
 from cells.models import Cell
 from cells.sharing import cached
 from notes.actions.models import (
@@ -125,7 +125,9 @@ def meeting_extras(meeting: Any, user: AnyUser) -> dict[str, Any]:
     (a fourth when a point discusses a proposal again).
 
     The reader may read the meeting (they are on its page); a proposal a point
-    discusses again is shown only if they may read it.
+    discusses again is shown only if they may read it. The same for every
+    reader of the same cells: whether the reader may see the owners' names
+    (``insider``) is left to the caller.
     """
     actions: dict[int | None, list[Action]] = {}
     for action in Action.objects.filter(meeting=meeting).order_by("pk"):
@@ -158,6 +160,4 @@ def meeting_extras(meeting: Any, user: AnyUser) -> dict[str, Any]:
         # The points with anything to show (None: points since deleted): a
         # meeting of a hundred points renders extras for the few that have them.
         "points": {*actions, *proposals, *rediscussed},
-        # Owners' names are for the cell, as its members' names are.
-        "insider": bool(actions) and is_insider(user, meeting.cell_id),
     }

@@ -8,6 +8,7 @@ from django import template
 from django.urls import reverse
 
 from cells.access import is_insider
+from cells.sharing import cached
 from notes.actions.models import Action
 from notes.actions.queries import cell_open_actions, meeting_extras
 from notes.following.state import follow_state
@@ -34,8 +35,16 @@ def proposals_feed_url(context: dict[str, Any]) -> str:
 
 @register.simple_tag(takes_context=True)
 def actions_of_meeting(context: dict[str, Any], meeting: Any) -> dict[str, Any]:
-    """A meeting's actions, proposals and rediscussions by point (three queries)."""
-    return meeting_extras(meeting, context["request"].user)
+    """A meeting's actions, proposals and rediscussions by point.
+
+    Read once for every reader of the same cells until anything changes (an
+    action or proposal saved makes a new content version): their queries were
+    a fifth of a long meeting's page read again. Whether the reader may see
+    the owners' names is theirs alone, and decided on every view.
+    """
+    user = context["request"].user
+    extras = cached(user, "meeting-extras", lambda: meeting_extras(meeting, user), meeting.pk)
+    return {**extras, "insider": bool(extras["actions"]) and is_insider(user, meeting.cell_id)}
 
 
 @register.inclusion_tag("actions/_point_extras.html", takes_context=True)

@@ -8,8 +8,9 @@ import pytest
 from django.core.cache import cache
 
 from cells.models import Membership, Role, Visibility
+from notes.actions.models import ActionStatus
 from notes.models import Theme
-from tests.notes.actions.helpers import add_action, first_note
+from tests.notes.actions.helpers import add_action, add_proposal, first_note
 from tests.personas import World, client_of, make_user
 
 # Content versions are bumped when a transaction commits.
@@ -25,9 +26,11 @@ def test_a_second_view_reads_neither_points_themes_nor_neighbours(
 ) -> None:
     client = client_of(world.users["member"])
     url = _private_meeting_url(world)
+    add_action(first_note(world.meetings[("private", "published")]), "Book the hall")
     first = count_queries(client, url)
-    # The reader, the points, their themes and the neighbours came from the cache.
-    assert count_queries(client, url) == first - 4
+    # The reader, the points, their themes, the neighbours and what was agreed
+    # (actions, proposals, points discussing a proposal again) came from the cache.
+    assert count_queries(client, url) == first - 7
 
 
 def test_an_edited_point_and_a_renamed_theme_show_at_once(world: World) -> None:
@@ -70,6 +73,41 @@ def test_what_was_agreed_under_a_point_is_each_readers_own(world: World) -> None
     assert "Mark done" in mine.text and "Mark done" not in theirs.text
     # The form carries its own reader's CSRF token.
     assert str(mine.context["csrf_token"]) in mine.text
+
+
+def test_what_was_agreed_shows_at_once(world: World) -> None:
+    client = client_of(world.users["member"])
+    url = _private_meeting_url(world)
+    assert "Book the hall" not in client.get(url).text
+    note = first_note(world.meetings[("private", "published")])
+    action = add_action(note, "Book the hall")
+    add_proposal(note, "Share the hall across cells")
+    page = client.get(url).text
+    assert "Book the hall" in page and "Share the hall across cells" in page
+    action.status = ActionStatus.DONE
+    action.save()
+    assert 'status--done">Done<' in client.get(url).text
+    action.delete()
+    assert "Book the hall" not in client.get(url).text
+
+
+def test_owners_names_are_for_each_readers_own_cells(world: World) -> None:
+    """A member of a public cell and a reader of no cell may read the same
+    cells, and share what was agreed; only the member sees whose action it is."""
+    cell = world.cells[Visibility.PUBLIC]
+    member = make_user("priya_member")
+    Membership.objects.create(user=member, cell=cell, role=Role.MEMBER)
+    nobody = make_user("reader_of_no_cell")
+    meeting = world.meetings[("public", "published")]
+    add_action(first_note(meeting), "Print the leaflets", owner=member)
+    url = meeting.get_absolute_url()
+    for order in ([member, nobody], [nobody, member]):
+        cache.clear()
+        for reader in order:
+            page = client_of(reader).get(url).text
+            assert "Print the leaflets" in page
+            assert ("Priya_Member" in page) == (reader == member), (order, reader)
+            assert ("Owner named for the cell" in page) == (reader == nobody), (order, reader)
 
 
 def test_marked_search_words_are_rendered_for_the_reader_alone(world: World) -> None:

@@ -58,7 +58,14 @@ def shared(request: HttpRequest, name: str, compute: Callable[[], T]) -> T:
 
 def render_shared(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
     """``template`` rendered to be shared between readers: never a form that posts."""
-    html = render_to_string(template, context, request)
+    html = shareable(render_to_string(template, context, request))
+    return mark_safe(html.strip())  # noqa: S308 - rendered by the template engine, which escapes
+
+
+def shareable(html: str) -> str:
+    """``html`` as it is, once checked that it holds no form that posts (and with
+    it one reader's CSRF token): it is to be shared between readers.
+    """
     if CSRF_FIELD in html:
         raise PersonalPart("A shared part of a page must not hold a form that posts.")
-    return mark_safe(html.strip())  # noqa: S308 - rendered by the template engine, which escapes
+    return html

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cells.access import is_insider
 from cells.sharing import cached
-from notes.actions.models import Action
+from notes.actions.models import Action, ActionStatus
 from notes.actions.queries import cell_open_actions, meeting_extras
 from notes.following.state import follow_state
 
@@ -45,6 +45,17 @@ def actions_of_meeting(context: dict[str, Any], meeting: Any) -> dict[str, Any]:
     user = context["request"].user
     extras = cached(user, "meeting-extras", lambda: meeting_extras(meeting, user), meeting.pk)
     return {**extras, "insider": bool(extras["actions"]) and is_insider(user, meeting.cell_id)}
+
+
+def may_mark_done(user: Any, extras: dict[str, Any]) -> bool:
+    """Whether ``user`` owns an open action of these extras: their page holds a
+    form to mark it done (see actions/_action_list.html).
+    """
+    return user.is_authenticated and any(
+        action.owner_id == user.pk and action.status == ActionStatus.OPEN
+        for actions in extras["actions"].values()
+        for action in actions
+    )
 
 
 @register.inclusion_tag("actions/_point_extras.html", takes_context=True)

@@ -10,6 +10,7 @@ from typing import Any
 from django import template
 from django.db.models import QuerySet
 from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -19,7 +20,8 @@ from betterway.templatetags.betterway import time_element
 from cells.models import Cell
 from cells.sharing import cached
 from notes.models import Note, Theme, attach_chips
-from notes.templatetags.actions import point_extras
+from notes.page_parts import shareable
+from notes.templatetags.actions import may_mark_done, point_extras
 from notes.themes.stats import top_themes_of_cell
 
 register = template.Library()
@@ -129,19 +131,44 @@ def points(
     else:
         words = context.get("highlight_words")
         rendered = render_points(notes, point_tag, preview=preview, words=words)
+    agreed = _agreed(context, extras, rendered) if extras else {}
+    items = [f"{point.before}{agreed.get(point.pk, '')}{point.after}" for point in rendered]
+    html: SafeString = mark_safe("\n  ".join(items))  # noqa: S308 - each part escaped
+    return html
+
+
+def _agreed(
+    context: template.Context, extras: dict[str, Any], rendered: Sequence[RenderedPoint]
+) -> dict[int | None, str]:
+    """What was agreed under each point that has any, rendered.
+
+    Readers of the same cells who see the same names and own none of the
+    open actions get the same HTML: it is kept for them, as the points are,
+    until anything changes or the day does (an action falls overdue). Only
+    an owner's page holds forms ("Mark done"), rendered on every view.
+    """
+    request = context["request"]
     # As an inclusion tag renders: in a context of its own (``point_extras`` passes
     # on the CSRF token for the actions' forms).
     extras_template = template.Engine.get_default().get_template("actions/_point_extras.html")
-    items = []
-    for point in rendered:
-        agreed = (
-            extras_template.render(context.new(point_extras(context, extras, point)))
-            if extras and point.pk in extras["points"]
-            else ""
-        )
-        items.append(f"{point.before}{agreed}{point.after}")
-    html: SafeString = mark_safe("\n  ".join(items))  # noqa: S308 - each part escaped
-    return html
+
+    def render() -> dict[int | None, str]:
+        return {
+            point.pk: extras_template.render(context.new(point_extras(context, extras, point)))
+            for point in rendered
+            if point.pk in extras["points"]
+        }
+
+    if may_mark_done(request.user, extras):
+        return render()
+    return cached(
+        request.user,
+        "meeting-agreed",
+        lambda: {pk: shareable(html) for pk, html in render().items()},
+        context["meeting"].pk,
+        extras["insider"],
+        timezone.localdate(),
+    )
 
 
 def _point_title(note: Any, anchor: str, preview: bool, words: set[str]) -> str:

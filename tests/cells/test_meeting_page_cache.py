@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from cells.models import Membership, Role, Visibility
 from notes.actions.models import ActionStatus
@@ -61,18 +63,37 @@ def test_neighbours_are_those_of_each_readers_own_cells(world: World) -> None:
 
 
 def test_what_was_agreed_under_a_point_is_each_readers_own(world: World) -> None:
-    """Two members of the cell share its points; only the action's owner may mark it done."""
+    """Two members of the cell share its points and what was agreed under them;
+    only the action's owner may mark it done, whoever views the page first."""
     owner = world.users["member"]
     second = make_user("second_member")
     Membership.objects.create(user=second, cell=world.cells[Visibility.PRIVATE], role=Role.MEMBER)
     add_action(first_note(world.meetings[("private", "published")]), "Book the hall", owner=owner)
     url = _private_meeting_url(world)
-    theirs = client_of(second).get(url)
-    mine = client_of(owner).get(url)
-    assert "Book the hall" in theirs.text and "Book the hall" in mine.text
-    assert "Mark done" in mine.text and "Mark done" not in theirs.text
-    # The form carries its own reader's CSRF token.
-    assert str(mine.context["csrf_token"]) in mine.text
+    for order in ([second, owner], [owner, second]):
+        cache.clear()
+        pages = {reader: client_of(reader).get(url) for reader in order}
+        mine, theirs = pages[owner], pages[second]
+        assert "Book the hall" in theirs.text and "Book the hall" in mine.text
+        assert "Mark done" in mine.text and "Mark done" not in theirs.text
+        assert "csrfmiddlewaretoken" not in theirs.text.split("</header>", 1)[1]
+        # The form carries its own reader's CSRF token.
+        assert str(mine.context["csrf_token"]) in mine.text
+
+
+def test_an_action_falls_overdue_the_next_day(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = timezone.localdate()
+    note = first_note(world.meetings[("private", "published")])
+    add_action(note, "Book the hall", owner=world.users["facilitator"], due=today)
+    client = client_of(world.users["member"])
+    url = _private_meeting_url(world)
+    assert "Overdue" not in client.get(url).text
+    assert "Overdue" not in client.get(url).text  # from the cache
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert "Overdue" in client.get(url).text
 
 
 def test_what_was_agreed_shows_at_once(world: World) -> None:

@@ -172,7 +172,14 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
     # facilitate) until the content changes: building their query was a fifth
     # of the page, rendering them another.
     drafts, recent = cached(user, "dashboard-meetings", lambda: _drafts_and_recent(request))
-    memberships = list(user.memberships.facilitated_first()[: DASHBOARD_CELLS + 1])
+    # The member's own, kept until anything changes (a membership or cell saved
+    # makes a new content version).
+    memberships = cached(
+        user,
+        "your-cells",
+        lambda: list(user.memberships.facilitated_first()[: DASHBOARD_CELLS + 1]),
+        user.pk,
+    )
     context = {
         "since": since,
         "follows": follows,

@@ -27,6 +27,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Value
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from betterway import content_version
@@ -86,6 +87,12 @@ class Reader:
             # Facilitators also read their cell's drafts.
             condition |= Q(**{f"{prefix}cell_id__any": Ids(self.facilitated)})
         return condition
+
+    def may_read_meeting(self, cell_id: int, published: bool) -> bool:
+        """``meetings_q`` for one meeting in hand: its cell and whether it is published."""
+        if self.is_staff or cell_id in self.facilitated:
+            return True
+        return published and cell_id in self.readable
 
     def cell_meetings_q(self, cell_id: int) -> Q:
         """The condition for the meetings of one cell this reader may read.
@@ -193,14 +200,21 @@ def get_visible_cell(user: AnyUser, slug: str) -> Cell:
 def get_visible_meeting(
     user: AnyUser, cell_slug: str, pk: int, meetings: MeetingQuerySet | None = None
 ) -> Meeting:
-    """The meeting ``pk`` of cell ``cell_slug``; ``meetings`` may add joins and prefetches."""
+    """The meeting ``pk`` of cell ``cell_slug``; ``meetings`` may add joins and prefetches.
+
+    The meeting is found by its key, then the reader's rule is applied to it:
+    the rule of ``visible_to``, without its lists of cells in the query, whose
+    building was most of what a meeting page read again spent finding it. A
+    meeting the reader may not read is as missing as one that is not there.
+    """
     from cells.models import Meeting
 
     if meetings is None:
         meetings = Meeting.objects.all()
-    return get_object_or_404(
-        meetings.visible_to(user).select_related("cell"), pk=pk, cell__slug=cell_slug
-    )
+    meeting = get_object_or_404(meetings.select_related("cell"), pk=pk, cell__slug=cell_slug)
+    if not reader_of(user).may_read_meeting(meeting.cell_id, meeting.is_published):
+        raise Http404("No Meeting matches the given query.")
+    return meeting
 
 
 def get_editable_cell(user: AnyUser, slug: str) -> Cell:

@@ -38,6 +38,15 @@ def test_one_cells_meetings_follow_the_reading_rules(world: World, persona: str)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+def test_one_meeting_in_hand_follows_the_reading_rules(world: World, persona: str) -> None:
+    # What a meeting's own pages (the page, its Markdown, the editor) ask.
+    reader = reader_of(world.user(persona))
+    for key, meeting in world.meetings.items():
+        readable = reader.may_read_meeting(meeting.cell_id, meeting.is_published)
+        assert readable is can_read(persona, *key), (persona, key)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_notes_visible_to_follow_their_meeting(world: World, persona: str) -> None:
     visible = set(Note.objects.visible_to(world.user(persona)))
     for key in CONTENT:

@@ -63,6 +63,10 @@ class Reader:
     is_staff: bool = False
     readable: tuple[int, ...] = ()
     facilitated: tuple[int, ...] = ()
+    # The cells the user is a member of (facilitators included): whose people's
+    # names they see. Not part of ``cache_key``: what is shared never shows names
+    # by membership.
+    member_of: tuple[int, ...] = ()
     # The content's version when this was resolved: what the request's cached
     # figures and pages are keyed by, read once per request.
     version: str = ""
@@ -176,19 +180,19 @@ def _resolve(user: AnyUser) -> Reader:
     return Reader(
         readable=tuple(sorted({pk for pk, _ in rows})),
         facilitated=tuple(sorted(pk for pk, role in rows if role == Role.FACILITATOR)),
+        member_of=tuple(sorted(pk for pk, role in rows if role)),
     )
 
 
 def is_insider(user: AnyUser, cell_id: int) -> bool:
-    """Members of the cell and the network's staff: who may see its people's names."""
-    from cells.models import Membership
+    """Members of the cell and the network's staff: who may see its people's names.
 
+    Answered from the reader the request has resolved (its memberships are
+    read with what it may read), not by a query of its own on every page.
+    """
     if is_network_staff(user):
         return True
-    return bool(
-        user.is_authenticated
-        and Membership.objects.filter(user_id=user.pk, cell_id=cell_id).exists()
-    )
+    return user.is_authenticated and cell_id in reader_of(user).member_of
 
 
 def get_visible_cell(user: AnyUser, slug: str) -> Cell:

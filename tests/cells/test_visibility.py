@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from cells.access import reader_of
-from cells.models import Cell, Meeting
+from cells.access import is_insider, reader_of
+from cells.models import Cell, Meeting, Membership
 from notes.models import Note
 from tests.personas import PERSONAS, STAFF, STATUSES, VISIBILITIES, World, can_edit, can_read
 
@@ -44,6 +44,15 @@ def test_one_meeting_in_hand_follows_the_reading_rules(world: World, persona: st
     for key, meeting in world.meetings.items():
         readable = reader.may_read_meeting(meeting.cell_id, meeting.is_published)
         assert readable is can_read(persona, *key), (persona, key)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_names_are_shown_to_the_cells_members_and_staff(world: World, persona: str) -> None:
+    user = world.user(persona)
+    for cell in [*world.cells.values(), world.other_cell]:
+        assert cell is not None
+        member = Membership.objects.filter(user_id=user.pk, cell=cell).exists()
+        assert is_insider(user, cell.pk) is (member or persona in STAFF), (persona, cell.name)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

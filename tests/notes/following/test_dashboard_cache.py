@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from cells.models import Cell, MeetingStatus, Membership, Role, Visibility
 from notes.actions.models import ActionStatus
 from notes.record.services import set_status
 from tests.notes.actions.helpers import add_action, first_note
-from tests.notes.following import dashboard_titles
+from tests.notes.following import dashboard_section, dashboard_titles
 from tests.personas import World, client_of, make_meeting, make_user
 
 HOME = reverse("home")
@@ -48,16 +47,6 @@ def test_a_meeting_published_shows_at_once(world: World) -> None:
     assert "Orchard day" not in _titles(world.users["facilitator"], "drafts-heading")
 
 
-def _your_actions(page: str) -> str:
-    found = re.search(r'<section aria-labelledby="your-actions">(.*?)</section>', page, re.S)
-    return found[1] if found else ""
-
-
-def _your_cells(page: str) -> str:
-    found = re.search(r'<section aria-labelledby="your-cells">(.*?)</section>', page, re.S)
-    return found[1] if found else ""
-
-
 def test_each_member_sees_their_own_actions_and_cells(world: World) -> None:
     """Two members who read the same cells share the dashboard's lists of
     meetings, never each other's actions or cells."""
@@ -73,12 +62,12 @@ def test_each_member_sees_their_own_actions_and_cells(world: World) -> None:
     for order in ([first, second], [second, first]):
         cache.clear()
         pages = {user: client_of(user).get(HOME).text for user in order}
-        assert "Book the hall" in _your_actions(pages[first])
-        assert "Print the leaflets" not in _your_actions(pages[first])
-        assert "Print the leaflets" in _your_actions(pages[second])
-        assert "Book the hall" not in _your_actions(pages[second])
-        assert _your_cells(pages[second]).count("<li>") == 2
-        assert public.name not in _your_cells(pages[first])
+        assert "Book the hall" in dashboard_section(pages[first], "your-actions")
+        assert "Print the leaflets" not in dashboard_section(pages[first], "your-actions")
+        assert "Print the leaflets" in dashboard_section(pages[second], "your-actions")
+        assert "Book the hall" not in dashboard_section(pages[second], "your-actions")
+        assert dashboard_section(pages[second], "your-cells").count("<li>") == 2
+        assert public.name not in dashboard_section(pages[first], "your-cells")
 
 
 def test_a_new_action_and_a_new_cell_show_at_once(world: World) -> None:
@@ -88,7 +77,7 @@ def test_a_new_action_and_a_new_cell_show_at_once(world: World) -> None:
     action = add_action(
         first_note(world.meetings[("private", "published")]), "Book the hall", owner=member
     )
-    assert "Book the hall" in _your_actions(client.get(HOME).text)
+    assert "Book the hall" in dashboard_section(client.get(HOME).text, "your-actions")
     action.status = ActionStatus.DONE
     action.save()
     assert "Book the hall" not in client.get(HOME).text

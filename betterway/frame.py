@@ -94,7 +94,7 @@ def _rendered(script_prefix: str, current: str, authenticated: bool, staff: bool
 @receiver(setting_changed)
 def _forget_on_setting_change(setting: str, **kwargs: object) -> None:
     # Settings change only in tests; a changed one must not leave an old header.
-    if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME", "TEMPLATES", "STATIC_URL"}:
+    if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME", "TEMPLATES"}:
         _rendered.cache_clear()
 
 

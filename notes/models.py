@@ -330,6 +330,12 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
             GinIndex(fields=["word_pairs"], name="note_word_pairs"),
             # Points added to a meeting after it was published are new to followers.
             models.Index(fields=["created_at"], name="note_created_at"),
+            # Counting themes, cells and months over the points a reader may
+            # read joins each tagged point to its meeting: this index answers
+            # that from itself, where the table's rows (with the point's text
+            # and search columns) are many times larger. At 1,000,000 points
+            # it took a cold theme page from 2.4 s to 1.2 s.
+            models.Index(fields=["id"], include=["meeting"], name="note_id_with_meeting"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, Func, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, Func, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, Lower
 from simple_history.models import HistoricalRecords
@@ -123,16 +123,6 @@ class ThemeQuerySet(models.QuerySet["Theme"]):
         if alias is None:
             return None
         return next(iter(self.find_visible(user, Q(pk=alias.theme_id))), None)
-
-    def with_point_counts(self, user: AnyUser) -> ThemeQuerySet:
-        """Themes on points the user may read, with ``point_count`` counting only those."""
-        condition = visible_notes_q(user, "tagged_notes__content_object__")
-        if condition is None:
-            condition = Q(tagged_notes__isnull=False)
-        # One filter() before annotate(): the count then uses that one filtered
-        # join (each further filter() on the relation would add a join and
-        # multiply the count).
-        return self.filter(condition).annotate(point_count=Count("tagged_notes"))
 
 
 class Theme(TagBase):

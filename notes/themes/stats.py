@@ -110,13 +110,17 @@ def points_per_month(notes: NoteQuerySet) -> dict[datetime.date, int]:
 
 
 def top_themes_of_cell(user: AnyUser, cell_id: int, limit: int = 10) -> list[Theme]:
-    """The cell's most discussed themes, counting only points the user may read."""
-    notes = Note.objects.visible_to(user).filter(meeting__cell_id=cell_id)
-    return list(
-        Theme.objects.filter(tagged_notes__content_object__in=notes.values("pk"))
-        .annotate(point_count=Count("tagged_notes"))
-        .order_by("-point_count", "name")[:limit]
-    )
+    """The cell's most discussed themes, counting only points the user may read; cached."""
+
+    def count() -> list[Theme]:
+        notes = Note.objects.visible_to(user).filter(meeting__cell_id=cell_id)
+        return list(
+            Theme.objects.filter(tagged_notes__content_object__in=notes.values("pk"))
+            .annotate(point_count=Count("tagged_notes"))
+            .order_by("-point_count", "name")[:limit]
+        )
+
+    return cached(user, "cell-themes", count, cell_id, limit)
 
 
 def theme_counts(user: AnyUser) -> list[ThemeCount]:

@@ -46,18 +46,36 @@ def test_figures_change_at_once_after_the_content_does(
 ) -> None:
     settings.STATS_CACHE_SECONDS = 300
     assert ">ephemeral<" in client.get(INDEX).text  # counted and cached
+    _change(ephemeral, change)
+    page = client.get(INDEX).text
+    assert ">ephemeral<" not in page
+    assert (">renamed<" in page) == (change == "rename")
+
+
+@pytest.mark.parametrize("change", ["unpublish", "untag", "rename", "delete"])
+def test_a_cells_themes_change_at_once_after_the_content_does(
+    client: Any, ephemeral: Any, settings: Any, change: str
+) -> None:
+    settings.STATS_CACHE_SECONDS = 300
+    cell_page = ephemeral.cell.get_absolute_url()
+    assert "theme=ephemeral" in client.get(cell_page).text  # counted and cached
+    _change(ephemeral, change)
+    page = client.get(cell_page).text
+    assert "theme=ephemeral" not in page
+    assert ("theme=renamed" in page) == (change == "rename")
+
+
+def _change(meeting: Any, change: str) -> None:
+    """Take the theme "ephemeral" off what visitors read, one way or another."""
     if change == "unpublish":
-        set_status(ephemeral, MeetingStatus.DRAFT)
+        set_status(meeting, MeetingStatus.DRAFT)
     elif change == "untag":
-        ephemeral.notes.first().themes.remove(Theme.objects.get(name="ephemeral"))
+        meeting.notes.first().themes.remove(Theme.objects.get(name="ephemeral"))
     elif change == "rename":
         Theme.objects.filter(name="ephemeral").update(name="renamed")  # set-based
         Theme.objects.get(name="renamed").save()
     else:
         Theme.objects.get(name="ephemeral").delete()
-    page = client.get(INDEX).text
-    assert ">ephemeral<" not in page
-    assert (">renamed<" in page) == (change == "rename")
 
 
 def test_cache_keys_are_short_whatever_the_reader(world: World, settings: Any) -> None:

@@ -24,8 +24,10 @@ def _theme_url(slug: str) -> str:
     return reverse("notes:theme", kwargs={"slug": slug})
 
 
-def _visible_count(persona: str, library: Library, theme: str) -> int:
+def _visible_count(persona: str, library: Library, theme: str, cell_id: int | None = None) -> int:
     notes = Note.objects.filter(tagged_items__tag__name=theme).select_related("meeting__cell")
+    if cell_id is not None:
+        notes = notes.filter(meeting__cell_id=cell_id)
     return sum(
         can_read(persona, note.meeting.cell.visibility, note.meeting.status) for note in notes
     )
@@ -164,6 +166,34 @@ def test_cell_page_shows_its_most_discussed_readable_themes(
     assert "Most discussed themes" in page
     assert "co-production" in page and "leadership" in page
     assert "?cell=public-cell&amp;theme=co-production" in page
+
+
+def test_a_cells_themes_are_reused_for_readers_of_the_same_cells(
+    login: Callable[[str], Any],
+    library: Library,
+    settings: Any,
+    count_queries: Callable[[Any, str], int],
+) -> None:
+    settings.STATS_CACHE_SECONDS = 300
+    cell = library.world.cells["private"]
+    first = count_queries(login("member"), cell.get_absolute_url())
+    assert count_queries(login("member"), cell.get_absolute_url()) < first
+    # Staff read the cell's drafts too: their counts are their own, and the
+    # member's stay the member's after them.
+    seen = {
+        persona: {t.name: t.point_count for t in _cell_themes(login(persona), cell)}
+        for persona in ["staff", "member"]
+    }
+    assert seen["staff"] != seen["member"]
+    for persona, counts in seen.items():
+        for name, count in counts.items():
+            assert count == _visible_count(persona, library, name, cell.pk), (persona, name)
+
+
+def _cell_themes(client: Any, cell: Any) -> list[Theme]:
+    response = client.get(cell.get_absolute_url())
+    [themes] = [c["themes"] for c in response.context if "themes" in c and "cell" in c]
+    return list(themes)
 
 
 def test_meeting_page_links_previous_and_next_readable_meetings(

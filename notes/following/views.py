@@ -21,6 +21,7 @@ from betterway.views import home as public_home
 from cells.access import get_visible_cell
 from cells.choices import MeetingStatus
 from cells.models import Meeting, MeetingQuerySet
+from cells.page_parts import render_shared
 from cells.sharing import cached
 from notes.following import services
 from notes.following.forms import FollowSearchForm, MailSettingsForm, normalised_query
@@ -28,7 +29,6 @@ from notes.following.mailing import UNSUBSCRIBE_CHOICES, read_unsubscribe_token
 from notes.following.models import DigestFrequency, Follow, Subscriber
 from notes.following.queries import Followed, arrived_between, new_counts, visible_follows
 from notes.models import Note, Theme
-from notes.page_parts import render_shared
 
 POINTS_PER_PAGE = 20
 DASHBOARD_POINTS = 10

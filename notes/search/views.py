@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from notes.page_parts import page_parts
+from cells.page_parts import page_parts
 from notes.search.engine import run_search, similar_themes, theme_named_by_words
 from notes.search.forms import SearchForm
 from notes.search.query import Criteria

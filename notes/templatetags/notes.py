@@ -18,9 +18,9 @@ from betterway.highlighting import mark_words
 from betterway.markdown import plain_excerpt, render_markdown
 from betterway.templatetags.betterway import time_element
 from cells.models import Cell
+from cells.page_parts import shareable
 from cells.sharing import cached
 from notes.models import Note, Theme, attach_chips
-from notes.page_parts import shareable
 from notes.templatetags.actions import may_mark_done, point_extras
 from notes.themes.stats import top_themes_of_cell
 

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from betterway.pagination import CountedPaginator
 from betterway.text import strip_control_characters
+from cells.page_parts import page_parts, render_shared, shared
 from notes.models import Note, Theme, visible_notes_q
-from notes.page_parts import page_parts, render_shared, shared
 from notes.themes.chart import month_chart
 from notes.themes.feeds import ThemeFeed
 from notes.themes.stats import (

@@ -10,8 +10,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from cells.models import MeetingStatus, Membership, Role, Visibility
+from cells.page_parts import PersonalPart, page_parts
 from notes.following.services import follow_search
-from notes.page_parts import PersonalPart, page_parts
 from notes.record.services import set_status
 from tests.notes.actions.helpers import first_note
 from tests.personas import World, client_of, make_meeting, make_user

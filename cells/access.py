@@ -98,6 +98,10 @@ class Reader:
             return True
         return published and cell_id in self.readable
 
+    def may_read_cell(self, cell_id: int) -> bool:
+        """``CellQuerySet.visible_to`` for one cell in hand."""
+        return self.is_staff or cell_id in self.readable
+
     def cell_meetings_q(self, cell_id: int) -> Q:
         """The condition for the meetings of one cell this reader may read.
 
@@ -196,9 +200,16 @@ def is_insider(user: AnyUser, cell_id: int) -> bool:
 
 
 def get_visible_cell(user: AnyUser, slug: str) -> Cell:
+    """The cell ``slug``, found by its key, then the reader's rule applied (as
+    ``get_visible_meeting`` does): a cell the reader may not read is as missing
+    as one that is not there.
+    """
     from cells.models import Cell
 
-    return get_object_or_404(Cell.objects.visible_to(user), slug=slug)
+    cell = get_object_or_404(Cell, slug=slug)
+    if not reader_of(user).may_read_cell(cell.pk):
+        raise Http404("No Cell matches the given query.")
+    return cell
 
 
 def get_visible_meeting(

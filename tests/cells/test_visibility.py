@@ -73,6 +73,16 @@ def test_cells_visible_to_follow_visibility_and_membership(world: World, persona
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+def test_one_cell_in_hand_follows_the_reading_rules(world: World, persona: str) -> None:
+    # What a cell's pages ask of the cell their address names.
+    reader = reader_of(world.user(persona))
+    visible = set(Cell.objects.visible_to(world.user(persona)))
+    for cell in [*world.cells.values(), world.other_cell]:
+        assert cell is not None
+        assert reader.may_read_cell(cell.pk) is (cell in visible), (persona, cell.name)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_editable_by_allows_only_facilitators_and_staff(world: World, persona: str) -> None:
     user = world.user(persona)
     editable_meetings = set(Meeting.objects.editable_by(user))

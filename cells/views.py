@@ -20,6 +20,7 @@ from cells.access import (
     reader_of,
 )
 from cells.models import Cell, Meeting, MeetingStatus, Role
+from cells.page_parts import page_parts
 from cells.sharing import cached
 
 CELLS_PER_PAGE = 30
@@ -46,33 +47,50 @@ def cell_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cell = get_visible_cell(request.user, slug)
-    meetings = (
-        Meeting.objects.visible_to(request.user)
-        .filter(cell=cell)
-        .select_related("cell")
-        .with_point_counts()
-        .order_by("-date", "-pk")
+    can_edit = reader_of(request.user).may_edit_cell(cell.pk)
+    # The drafts, themes and meetings are the same for every reader of the same
+    # cells (who may edit the cell is part of that); the follow button, the
+    # members' names and the actions' "Mark done" forms are not.
+    drafts_and_themes, meetings = page_parts(
+        request,
+        "cell",
+        lambda: _cell_context(request, cell, can_edit),
+        "cells/_cell_drafts_and_themes.html",
+        "cells/_cell_meetings.html",
     )
-    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     memberships = list(cell.memberships.select_related("user").order_by("user__username"))
     # Members' names are for the cell and the network's staff, not every reader.
     insider = is_network_staff(request.user) or any(
         membership.user_id == request.user.pk for membership in memberships
     )
-    can_edit = reader_of(request.user).may_edit_cell(cell.pk)
-    # The facilitator's unfinished work first; the list below still has every meeting.
-    drafts = (
-        list(meetings.filter(status=MeetingStatus.DRAFT)[:MEETINGS_PER_PAGE]) if can_edit else []
-    )
     context = {
-        "drafts": drafts,
         "cell": cell,
-        "page": page,
         "can_edit": can_edit,
+        "drafts_and_themes": drafts_and_themes,
+        "meetings": meetings,
         "facilitators": [m.user for m in memberships if m.role == Role.FACILITATOR],
         "members": [m.user for m in memberships if m.role == Role.MEMBER] if insider else None,
     }
     return render(request, "cells/cell_detail.html", context)
+
+
+def _cell_context(request: HttpRequest, cell: Cell, can_edit: bool) -> dict[str, Any]:
+    meetings = (
+        Meeting.objects.filter(reader_of(request.user).cell_meetings_q(cell.pk))
+        .select_related("cell")
+        .with_point_counts()
+        .order_by("-date", "-pk")
+    )
+    # The facilitator's unfinished work first; the list below still has every meeting.
+    drafts = (
+        list(meetings.filter(status=MeetingStatus.DRAFT)[:MEETINGS_PER_PAGE]) if can_edit else []
+    )
+    return {
+        "cell": cell,
+        "can_edit": can_edit,
+        "drafts": drafts,
+        "page": Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page")),
+    }
 
 
 @require_safe

@@ -86,8 +86,17 @@ def point_extras(
 @register.inclusion_tag("actions/_cell_actions.html", takes_context=True)
 def open_actions_of_cell(context: dict[str, Any], cell: Any) -> dict[str, Any]:
     request = context["request"]
-    actions = cell_open_actions(request.user, cell)
-    shown = list(actions[: CELL_PAGE_ACTIONS + 1])
+    user = request.user
+    # The same for every reader of the same cells until anything changes (an
+    # action saved makes a new content version) or the day does (the overdue
+    # come first). Rendered for each reader: an owner's action has a form.
+    shown = cached(
+        user,
+        "cell-actions",
+        lambda: list(cell_open_actions(user, cell)[: CELL_PAGE_ACTIONS + 1]),
+        cell.pk,
+        timezone.localdate(),
+    )
     return {
         "user": request.user,
         "cell": cell,

@@ -13,7 +13,7 @@ from cells.models import MeetingStatus, Membership, Role, Visibility
 from cells.page_parts import PersonalPart, page_parts
 from notes.following.services import follow_search
 from notes.record.services import set_status
-from tests.notes.actions.helpers import first_note
+from tests.notes.actions.helpers import add_action, first_note
 from tests.personas import World, client_of, make_meeting, make_user
 
 SEARCH = reverse("notes:search")
@@ -104,3 +104,46 @@ def test_a_theme_cached_for_its_cells_readers_stays_hidden_from_others(world: Wo
     assert client_of(world.users["outsider"]).get(url).status_code == 404
     assert client_of(None).get(url).status_code == 404
     assert client_of(world.users["member"]).get(url).status_code == 200
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_cells_drafts_are_shared_only_by_those_who_may_edit_it(world: World) -> None:
+    cell = world.cells[Visibility.PRIVATE]
+    url = cell.get_absolute_url()
+    for order in (["facilitator", "member"], ["member", "facilitator"]):
+        cache.clear()
+        for persona in order:
+            page = client_of(world.users[persona]).get(url).text
+            facilitator = persona == "facilitator"
+            assert ("Drafts to finish" in page) is facilitator, (order, persona)
+            assert ("private draft meeting" in page) is facilitator, (order, persona)
+            assert "private published meeting" in page
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_cell_page_shows_a_publish_and_a_new_meeting_at_once(world: World) -> None:
+    cell = world.cells[Visibility.PUBLIC]
+    client = client_of(world.users["outsider"])
+    url = cell.get_absolute_url()
+    assert "public draft meeting" not in client.get(url).text  # cached without it
+    set_status(world.meetings[("public", "draft")], MeetingStatus.PUBLISHED)
+    assert "public draft meeting" in client.get(url).text
+    make_meeting(cell, title="An extra gathering")
+    assert "An extra gathering" in client.get(url).text
+    world.meetings[("public", "published")].delete()
+    assert "public published meeting" not in client.get(url).text
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_cells_open_actions_are_shared_but_mark_done_is_the_owners(world: World) -> None:
+    cell = world.cells[Visibility.NETWORK]
+    note = first_note(world.meetings[("network", "published")])
+    url = cell.get_absolute_url()
+    assert "Open actions" not in client_of(world.users["member"]).get(url).text
+    add_action(note, "Book the hall", owner=world.users["member"])  # shows at once
+    for order in (["member", "outsider"], ["outsider", "member"]):
+        cache.clear()
+        for persona in order:
+            page = client_of(world.users[persona]).get(url).text
+            assert "Book the hall" in page, (order, persona)
+            assert ("Mark done" in page) is (persona == "member"), (order, persona)

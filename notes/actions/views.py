@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -16,9 +17,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST, require_safe
 
 from cells.access import get_visible_cell, is_insider
+from cells.page_parts import render_shared, shared
 from notes.actions.forms import ProposalStatusForm, filter_proposals
 from notes.actions.models import Action, ActionStatus, Proposal
 from notes.actions.queries import (
@@ -46,13 +49,38 @@ CSV_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class ProposalsPage:
+    """The Proposals page's parts shared by readers of the same cells: the
+    filters, the list, and how many proposals it holds in all."""
+
+    count: int
+    filtered: bool
+    filters: SafeString
+    listing: SafeString
+
+
 @require_safe
 def proposal_list(request: HttpRequest) -> HttpResponse:
+    # The filters and the list are the same for every reader of the same cells
+    # until a proposal (or anything else) changes; the feed link, a member's
+    # private one, is not.
+    parts = shared(request, "proposals", lambda: _proposals_page(request))
+    return render(request, "actions/proposal_list.html", {"parts": parts})
+
+
+def _proposals_page(request: HttpRequest) -> ProposalsPage:
     form, proposals = filter_proposals(request.user, request.GET)
     listing = proposals.with_access(request.user).for_listing()
     page = Paginator(listing, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "filtered": any(form.cleaned_data.values())}
-    return render(request, "actions/proposal_list.html", context)
+    filtered = any(form.cleaned_data.values())
+    context = {"form": form, "page": page, "filtered": filtered}
+    return ProposalsPage(
+        count=page.paginator.count,
+        filtered=filtered,
+        filters=render_shared(request, "actions/_proposal_filters.html", context),
+        listing=render_shared(request, "actions/_proposal_listing.html", context),
+    )
 
 
 @require_safe

@@ -11,9 +11,11 @@ from django.urls import reverse
 
 from cells.models import MeetingStatus, Membership, Role, Visibility
 from cells.page_parts import PersonalPart, page_parts
+from notes.actions.models import ProposalStatus
+from notes.following.models import Subscriber
 from notes.following.services import follow_search
 from notes.record.services import set_status
-from tests.notes.actions.helpers import add_action, first_note
+from tests.notes.actions.helpers import add_action, add_proposal, first_note
 from tests.personas import World, client_of, make_meeting, make_user
 
 SEARCH = reverse("notes:search")
@@ -147,3 +149,57 @@ def test_a_cells_open_actions_are_shared_but_mark_done_is_the_owners(world: Worl
             page = client_of(world.users[persona]).get(url).text
             assert "Book the hall" in page, (order, persona)
             assert ("Mark done" in page) is (persona == "member"), (order, persona)
+
+
+PROPOSALS = reverse("notes:proposals")
+
+
+def _proposal_item(page: str, summary: str) -> str:
+    return page.split(summary, 1)[1].split("</li>", 1)[0]
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_cached_proposals_page_shows_each_reader_what_they_may_read(world: World) -> None:
+    meeting = world.meetings[("private", "published")]
+    add_proposal(first_note(meeting), "Pool the hall money", shared_with_network=True)
+    add_proposal(first_note(world.meetings[("private", "draft")]), "An idea still in draft")
+    for order in (["member", "outsider", "anonymous"], ["anonymous", "outsider", "member"]):
+        cache.clear()
+        for persona in order:
+            user = None if persona == "anonymous" else world.users[persona]
+            page = client_of(user).get(PROPOSALS).text
+            where = (order, persona)
+            # The summary is shared with the network's members, the point only with the cell's.
+            assert ("Pool the hall money" in page) is (persona != "anonymous"), where
+            if persona != "anonymous":
+                item = _proposal_item(page, "Pool the hall money")
+                assert ("Summary shared by a private cell" in item) is (persona == "outsider")
+            assert "An idea still in draft" not in page, where
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_cached_proposals_page_shows_a_change_at_once(world: World) -> None:
+    client = client_of(world.users["outsider"])
+    note = first_note(world.meetings[("public", "published")])
+    assert "No proposals yet" in client.get(PROPOSALS).text  # cached empty
+    proposal = add_proposal(note, "Share the minibus")
+    assert "Share the minibus" in client.get(PROPOSALS).text
+    proposal.status = ProposalStatus.TAKEN_UP
+    proposal.save()
+    item = _proposal_item(client.get(PROPOSALS).text, "Share the minibus")
+    assert "status--taken_up" in item
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_the_proposals_feed_link_is_each_members_own(world: World) -> None:
+    second = make_user("second_member")
+    Membership.objects.create(user=second, cell=world.cells[Visibility.PRIVATE], role=Role.MEMBER)
+    tokens = {
+        user.pk: Subscriber.objects.create(user=user).feed_token
+        for user in (world.users["member"], second)
+    }
+    for user in (world.users["member"], second):  # same cells: they share the list
+        page = client_of(user).get(PROPOSALS).text
+        for pk, token in tokens.items():
+            link = reverse("notes:private_proposal_feed", args=[token])
+            assert (f'href="{link}"' in page) is (pk == user.pk), user

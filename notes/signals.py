@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.dispatch import receiver
 
@@ -76,3 +77,17 @@ def _content_changed(sender: type, **_: Any) -> None:
     change to what they show (a meeting's actions and proposals included).
     """
     content_version.bump()
+
+
+# The fields a person's shown name is made of (``User.get_display_name``).
+_NAME_FIELDS = frozenset({"display_name", "first_name", "last_name", "username"})
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def _person_saved(sender: type, update_fields: frozenset[str] | None, **_: Any) -> None:
+    """Shared parts show people's names (who changed a proposal's status): a
+    save that may change a name makes a new version. Logging in, which saves
+    only the time of it, does not.
+    """
+    if update_fields is None or update_fields & _NAME_FIELDS:
+        content_version.bump()

@@ -8,7 +8,9 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
+from betterway import content_version
 from cells.models import MeetingStatus, Membership, Role, Visibility
 from cells.page_parts import PersonalPart, page_parts
 from notes.actions.models import ProposalStatus
@@ -203,3 +205,20 @@ def test_the_proposals_feed_link_is_each_members_own(world: World) -> None:
         for pk, token in tokens.items():
             link = reverse("notes:private_proposal_feed", args=[token])
             assert (f'href="{link}"' in page) is (pk == user.pk), user
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_cached_proposals_page_shows_a_renamed_person_at_once(world: World) -> None:
+    staff = world.users["staff"]
+    proposal = add_proposal(first_note(world.meetings[("public", "published")]), "Share the bus")
+    proposal.status, proposal.status_changed_by = ProposalStatus.TAKEN_UP, staff
+    proposal.status_changed_at = timezone.now()
+    proposal.save()
+    client = client_of(world.users["outsider"])
+    assert f"by {staff.get_display_name()}" in client.get(PROPOSALS).text  # cached
+    version = content_version.current()
+    client_of(staff)  # logging in saves the time of it only: nothing to count afresh
+    assert content_version.current() == version
+    staff.display_name = "Dana Okoro"
+    staff.save()
+    assert "by Dana Okoro" in client.get(PROPOSALS).text

@@ -27,7 +27,7 @@ SHARED = {
         "LOCATION": django_settings.CACHE_TABLE,
     }
 }
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shared_cache")]
 
 
 @pytest.fixture
@@ -42,9 +42,8 @@ def ephemeral(world: World) -> Any:
 
 @pytest.mark.parametrize("change", ["unpublish", "untag", "rename", "delete"])
 def test_figures_change_at_once_after_the_content_does(
-    client: Any, ephemeral: Any, settings: Any, change: str
+    client: Any, ephemeral: Any, change: str
 ) -> None:
-    settings.STATS_CACHE_SECONDS = 300
     assert ">ephemeral<" in client.get(INDEX).text  # counted and cached
     _change(ephemeral, change)
     page = client.get(INDEX).text
@@ -54,9 +53,8 @@ def test_figures_change_at_once_after_the_content_does(
 
 @pytest.mark.parametrize("change", ["unpublish", "untag", "rename", "delete"])
 def test_a_cells_themes_change_at_once_after_the_content_does(
-    client: Any, ephemeral: Any, settings: Any, change: str
+    client: Any, ephemeral: Any, change: str
 ) -> None:
-    settings.STATS_CACHE_SECONDS = 300
     cell_page = ephemeral.cell.get_absolute_url()
     assert "theme=ephemeral" in client.get(cell_page).text  # counted and cached
     _change(ephemeral, change)
@@ -78,8 +76,7 @@ def _change(meeting: Any, change: str) -> None:
         Theme.objects.get(name="ephemeral").delete()
 
 
-def test_cache_keys_are_short_whatever_the_reader(world: World, settings: Any) -> None:
-    settings.STATS_CACHE_SECONDS = 300
+def test_cache_keys_are_short_whatever_the_reader(world: World) -> None:
     cache.clear()
     cached(world.users["staff"], "related", lambda: 1, *range(200))
     keys = list(cache._cache)  # type: ignore[attr-defined]  # locmem's store
@@ -100,9 +97,8 @@ def test_two_server_processes_agree_after_an_unpublish(ephemeral: Any, settings:
 
 
 def test_a_cached_theme_page_never_shows_one_reader_another_readers_points(
-    login: Any, world: World, settings: Any
+    login: Any, world: World
 ) -> None:
-    settings.STATS_CACHE_SECONDS = 300
     url = reverse("notes:theme", kwargs={"slug": "leadership"})
     private_meeting = world.meetings[("private", "published")]
     private_text = first_note(private_meeting).body[:30]
@@ -114,9 +110,8 @@ def test_a_cached_theme_page_never_shows_one_reader_another_readers_points(
 
 
 def test_a_cached_theme_page_shows_an_edit_at_once(
-    client: Any, world: World, settings: Any, count_queries: Any
+    client: Any, world: World, count_queries: Any
 ) -> None:
-    settings.STATS_CACHE_SECONDS = 300
     url = reverse("notes:theme", kwargs={"slug": "leadership"})
     note = first_note(world.meetings[("public", "published")])
     first = count_queries(client, url)
@@ -146,9 +141,8 @@ def test_a_meeting_saved_whole_makes_one_new_version(
 
 
 def test_a_figure_read_again_by_the_same_process_skips_the_shared_cache(
-    world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.STATS_CACHE_SECONDS = 300
     member = world.users["member"]
     assert cached(member, "probe", lambda: "counted", "x") == "counted"
     shared_reads: list[str] = []

@@ -168,13 +168,10 @@ def test_cell_page_shows_its_most_discussed_readable_themes(
     assert "?cell=public-cell&amp;theme=co-production" in page
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_a_cells_themes_are_reused_for_readers_of_the_same_cells(
-    login: Callable[[str], Any],
-    library: Library,
-    settings: Any,
-    count_queries: Callable[[Any, str], int],
+    login: Callable[[str], Any], library: Library, count_queries: Callable[[Any, str], int]
 ) -> None:
-    settings.STATS_CACHE_SECONDS = 300
     cell = library.world.cells["private"]
     first = count_queries(login("member"), cell.get_absolute_url())
     assert count_queries(login("member"), cell.get_absolute_url()) < first
@@ -299,13 +296,10 @@ def test_theme_page_lists_exactly_the_readable_points(
     assert cells == len(expected)
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_theme_figures_are_reused_for_readers_of_the_same_cells(
-    login: Callable[[str], Any],
-    library: Library,
-    settings: Any,
-    count_queries: Callable[[Any, str], int],
+    login: Callable[[str], Any], library: Library, count_queries: Callable[[Any, str], int]
 ) -> None:
-    settings.STATS_CACHE_SECONDS = 300
     client = login("member")
     first = count_queries(client, _theme_url("prevention"))
     second = count_queries(client, _theme_url("prevention"))

@@ -98,11 +98,11 @@ def open_actions_of_cell(context: dict[str, Any], cell: Any) -> dict[str, Any]:
         timezone.localdate(),
     )
     return {
-        "user": request.user,
+        "user": user,
         "cell": cell,
         "actions": shown[:CELL_PAGE_ACTIONS],
         "more": len(shown) > CELL_PAGE_ACTIONS,
-        "insider": bool(shown) and is_insider(request.user, cell.pk),
+        "insider": bool(shown) and is_insider(user, cell.pk),
         "next": request.get_full_path(),
     }
 
@@ -112,19 +112,18 @@ def your_open_actions(context: dict[str, Any]) -> dict[str, Any]:
     """The open actions the logged-in member owns, in meetings they may still read."""
     request = context["request"]
     user = request.user
-    mine = Action.objects.visible_to(user).open().filter(owner_id=user.pk)
+
+    def mine() -> list[Action]:
+        owned = Action.objects.visible_to(user).open().filter(owner_id=user.pk)
+        return list(owned.overdue_first().for_listing()[: YOUR_ACTIONS + 1])
+
     # Kept for the member until anything changes (an action saved makes a new
     # content version) or the day does (the overdue come first): building its
-    # query was most of what the dashboard still spent on it.
-    shown = cached(
-        user,
-        "your-actions",
-        lambda: list(mine.overdue_first().for_listing()[: YOUR_ACTIONS + 1]),
-        user.pk,
-        timezone.localdate(),
-    )
+    # query was most of what the dashboard still spent on it, so it is built
+    # only when the list is not kept.
+    shown = cached(user, "your-actions", mine, user.pk, timezone.localdate())
     return {
-        "user": request.user,
+        "user": user,
         "actions": shown[:YOUR_ACTIONS],
         "more": len(shown) > YOUR_ACTIONS,
         "insider": True,  # their own actions, in their own cells

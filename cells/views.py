@@ -16,7 +16,7 @@ from cells.access import (
     AnyUser,
     get_visible_cell,
     get_visible_meeting,
-    is_network_staff,
+    is_insider,
     reader_of,
 )
 from cells.models import Cell, Meeting, MeetingStatus, Role
@@ -60,9 +60,7 @@ def cell_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     memberships = list(cell.memberships.select_related("user").order_by("user__username"))
     # Members' names are for the cell and the network's staff, not every reader.
-    insider = is_network_staff(request.user) or any(
-        membership.user_id == request.user.pk for membership in memberships
-    )
+    insider = is_insider(request.user, cell.pk)
     context = {
         "cell": cell,
         "can_edit": can_edit,

@@ -93,3 +93,22 @@ def test_a_facilitator_sees_the_cells_drafts_first(
     )
     member = login("member").get(cell_url).content.decode()
     assert "Drafts to finish" not in member and draft.title not in member
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_cells_members_are_named_on_its_page_to_its_members_and_staff(
+    world: World, login: Callable[[str], Any], persona: str
+) -> None:
+    client = login(persona)
+    for cell in [*world.cells.values(), world.other_cell]:
+        assert cell is not None
+        response = client.get(cell.get_absolute_url())
+        if response.status_code == 404:
+            continue  # a cell the reader may not read: the reading rules' own tests
+        member = Membership.objects.filter(user_id=world.user(persona).pk, cell=cell).exists()
+        expected = member or persona in STAFF
+        assert ("<dt>Members</dt>" in response.text) is expected, (persona, cell.name)
+        if expected:
+            listed = response.text.split("<dt>Members</dt>", 1)[1].split("</dd>", 1)[0]
+            for membership in cell.memberships.filter(role=Role.MEMBER):
+                assert membership.user.get_display_name() in listed, (persona, cell.name)

@@ -149,15 +149,6 @@ def test_cell_feed_lists_only_readable_meetings(
         assert titles == {f"{visibility} published meeting"}
 
 
-def test_cell_page_shows_members_to_members_only(login: Callable[[str], Any], world: World) -> None:
-    url = world.cells["network"].get_absolute_url()
-    private = world.cells["private"].get_absolute_url()
-    assert "Members</dt>" not in login("outsider").get(url).text
-    member_view = login("member").get(private).text
-    assert "Members</dt>" in member_view and "Member</dd>" in member_view
-    assert "Facilitator" in member_view
-
-
 def test_cell_page_shows_its_most_discussed_readable_themes(
     login: Callable[[str], Any], library: Library
 ) -> None:

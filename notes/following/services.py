@@ -18,6 +18,10 @@ from notes.themes.merging import themes_merged
 # A visit to the dashboard starts when the previous one is this old: reloading
 # the page does not empty "new since your last visit".
 VISIT_GAP = datetime.timedelta(hours=1)
+# A visit's last moment is written at most this often: a dashboard read again
+# and again need not write a row each time, and a visit's end a minute early
+# changes nothing against the gap above.
+VISIT_MARK_EVERY = datetime.timedelta(minutes=1)
 
 
 class TooManySearches(Exception):
@@ -77,8 +81,11 @@ def record_visit(user: Any) -> Subscriber:
     """Start a new visit when the last one is old; the subscriber with its visit times."""
     subscriber = subscriber_of(user)
     now = timezone.now()
-    if subscriber.last_visit_at is None or now - subscriber.last_visit_at > VISIT_GAP:
-        subscriber.previous_visit_at = subscriber.last_visit_at
+    last = subscriber.last_visit_at
+    if last is not None and now - last < VISIT_MARK_EVERY:
+        return subscriber
+    if last is None or now - last > VISIT_GAP:
+        subscriber.previous_visit_at = last
     subscriber.last_visit_at = now
     subscriber.save(update_fields=["previous_visit_at", "last_visit_at"])
     return subscriber

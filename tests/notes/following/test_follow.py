@@ -365,6 +365,25 @@ def test_new_since_last_visit_survives_a_reload_and_moves_on_the_next_visit(
     assert client.get(reverse("home")).context["new_points"] == []  # the next visit
 
 
+def test_a_dashboard_read_again_within_a_minute_writes_no_visit(
+    login: Callable[[str], Any], world: World
+) -> None:
+    member = world.users["member"]
+    seconds_ago = timezone.now() - datetime.timedelta(seconds=20)
+    Subscriber.objects.create(user=member, last_visit_at=seconds_ago)
+    client = login("member")
+    client.get(reverse("home"))
+    assert Subscriber.objects.get(user=member).last_visit_at == seconds_ago
+    # Two minutes on, the same visit goes on: its last moment moves, the
+    # visit it follows stays.
+    two_minutes_ago = timezone.now() - datetime.timedelta(minutes=2)
+    Subscriber.objects.filter(user=member).update(last_visit_at=two_minutes_ago)
+    client.get(reverse("home"))
+    subscriber = Subscriber.objects.get(user=member)
+    assert subscriber.last_visit_at is not None and subscriber.last_visit_at > two_minutes_ago
+    assert subscriber.previous_visit_at is None
+
+
 def test_new_user_of_another_cell_sees_no_private_points_on_the_dashboard(
     login: Callable[[str], Any], world: World
 ) -> None:

@@ -324,7 +324,7 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
             # read joins each tagged point to its meeting: this index answers
             # that from itself, where the table's rows (with the point's text
             # and search columns) are many times larger. At 1,000,000 points
-            # it took a cold theme page from 2.4 s to 1.2 s.
+            # it took a cold theme page from 3.7 s to 1.3 s (README, Performance).
             models.Index(fields=["id"], include=["meeting"], name="note_id_with_meeting"),
         ]
 

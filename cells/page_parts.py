@@ -2,7 +2,7 @@
 
 A theme page, the theme index and a search render the same HTML for every
 reader who may read the same cells, until the content changes. Rendering
-them is most of their cost (a theme's chart alone formats thousands of
+them is most of their cost (a theme's chart alone formats hundreds of
 numbers), so the rendered HTML is cached under the reader's cells, the
 content's version and the page's address. What belongs to one person (their
 follow buttons, the CSRF token, their name in the header) stays outside the

@@ -1,4 +1,4 @@
-"""A server-rendered bar chart of points per month, readable without JavaScript."""
+"""A server-rendered bar chart of points over time, readable without JavaScript."""
 
 from __future__ import annotations
 
@@ -8,12 +8,43 @@ from dataclasses import dataclass
 WIDTH = 640
 HEIGHT = 140
 AXIS = 18  # room for year labels under the bars
-MIN_MONTHS = 12  # a short history still reads as a year, not one huge bar
+LABEL_WIDTH = 28  # a year label's width: one that would run off the right edge is left out
+# A bar per month until there would be more than this many, then a bar per
+# quarter, then per year: a network's history grows every month, and
+# hundreds of bars a couple of pixels wide can be neither told apart nor
+# pointed at, while each adds to every theme page (and a row to its table).
+MAX_BARS = 72
+
+
+@dataclass(frozen=True)
+class Period:
+    """What one bar counts: a month, a quarter or a year."""
+
+    name: str
+    months: int
+
+    def start(self, month: datetime.date) -> datetime.date:
+        """The first day of the period ``month`` falls in."""
+        return month.replace(month=(month.month - 1) // self.months * self.months + 1, day=1)
+
+    def label(self, start: datetime.date) -> str:
+        if self.months == 12:
+            return f"{start:%Y}"
+        if self.months == 1:
+            return f"{start:%B %Y}"
+        last = start.replace(month=start.month + self.months - 1)
+        return f"{start:%B}\N{EN DASH}{last:%B %Y}"
+
+
+MONTH = Period("month", 1)
+QUARTER = Period("quarter", 3)
+YEAR = Period("year", 12)
 
 
 @dataclass(frozen=True)
 class Bar:
-    month: datetime.date
+    start: datetime.date
+    name: str  # the period, as a reader says it: "May 2020", "April to June 2020", "2020"
     count: int
     x: float
     y: float
@@ -22,7 +53,7 @@ class Bar:
 
     @property
     def label(self) -> str:
-        return f"{self.month:%B %Y}: {self.count} point{'s' if self.count != 1 else ''}"
+        return f"{self.name}: {_points(self.count)}"
 
 
 @dataclass(frozen=True)
@@ -32,7 +63,8 @@ class YearTick:
 
 
 @dataclass(frozen=True)
-class MonthChart:
+class PointsChart:
+    period: Period
     bars: list[Bar]
     ticks: list[YearTick]
     peak: Bar
@@ -46,45 +78,61 @@ class MonthChart:
 
     @property
     def summary(self) -> str:
-        first, last = self.bars[0].month, self.bars[-1].month
-        span = f"{first:%B %Y}" if first == last else f"{first:%B %Y} to {last:%B %Y}"
+        first, last = self.bars[0], self.bars[-1]
+        span = first.name if first == last else f"{first.name} to {last.name}"
         return (
-            f"{self.total} point{'s' if self.total != 1 else ''} from {span}; "
-            f"the busiest month was {self.peak.month:%B %Y} with {self.peak.count}."
+            f"{_points(self.total)} from {span}; "
+            f"the busiest {self.period.name} was {self.peak.name} with {self.peak.count:,}."
         )
 
     @property
     def active_bars(self) -> list[Bar]:
-        """Months with points, for the table that stands in for the picture."""
+        """Periods with points, for the table that stands in for the picture."""
         return [bar for bar in self.bars if bar.count]
 
 
-def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months, current = [], first.replace(day=1)
+def _points(count: int) -> str:
+    return f"{count:,} point{'s' if count != 1 else ''}"
+
+
+def _starts(first: datetime.date, last: datetime.date, period: Period) -> list[datetime.date]:
+    """The first day of every period from the one holding ``first`` to ``last``'s."""
+    starts, current = [], period.start(first)
     while current <= last:
-        months.append(current)
-        current = (current + datetime.timedelta(days=32)).replace(day=1)
-    return months
+        starts.append(current)
+        year, month = divmod(current.month - 1 + period.months, 12)
+        current = current.replace(year=current.year + year, month=month + 1)
+    return starts
 
 
-def month_chart(counts: dict[datetime.date, int]) -> MonthChart | None:
-    """Bars for every month from the first to the last with points, gaps included."""
+def points_chart(counts: dict[datetime.date, int]) -> PointsChart | None:
+    """Bars from the first period with points to the last, gaps included: by
+    month, or by quarter or year when months would make more than MAX_BARS.
+    """
     counts = {month.replace(day=1): n for month, n in counts.items() if n}
     if not counts:
         return None
     last = max(counts)
+    # At least a year of bars: a short history reads as a year, not one huge bar.
     year_before = last.replace(year=last.year - 1) + datetime.timedelta(days=32)
-    months = _months(min(min(counts), year_before.replace(day=1)), last)
-    slot = WIDTH / len(months)
-    tallest = max(counts.values())
+    first = min(min(counts), year_before.replace(day=1))
+    for period in (MONTH, QUARTER, YEAR):
+        starts = _starts(first, last, period)
+        if len(starts) <= MAX_BARS:
+            break
+    totals = dict.fromkeys(starts, 0)
+    for month, count in counts.items():
+        totals[period.start(month)] += count
+    slot = WIDTH / len(starts)
+    tallest = max(totals.values())
     usable = HEIGHT - AXIS - 4
     bars = []
-    for index, month in enumerate(months):
-        count = counts.get(month, 0)
+    for index, (start, count) in enumerate(totals.items()):
         height = usable * count / tallest
         bars.append(
             Bar(
-                month=month,
+                start=start,
+                name=period.label(start),
                 count=count,
                 x=round(index * slot + slot * 0.1, 2),
                 y=round(HEIGHT - AXIS - height, 2),
@@ -93,11 +141,13 @@ def month_chart(counts: dict[datetime.date, int]) -> MonthChart | None:
             )
         )
     ticks = [
-        YearTick(year=bar.month.year, x=bar.x)
+        YearTick(year=bar.start.year, x=bar.x)
         for index, bar in enumerate(bars)
-        if index == 0 or bar.month.month == 1
+        if (index == 0 or bar.start.month == 1) and bar.x <= WIDTH - LABEL_WIDTH
     ]
     # Keep year labels from overlapping when the chart spans many years.
     step = max(1, len(ticks) // 8)
-    peak = max(bars, key=lambda bar: (bar.count, bar.month))
-    return MonthChart(bars=bars, ticks=ticks[::step], peak=peak, total=sum(counts.values()))
+    peak = max(bars, key=lambda bar: (bar.count, bar.start))
+    return PointsChart(
+        period=period, bars=bars, ticks=ticks[::step], peak=peak, total=sum(counts.values())
+    )

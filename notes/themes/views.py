@@ -25,7 +25,7 @@ from betterway.pagination import CountedPaginator
 from betterway.text import strip_control_characters
 from cells.page_parts import page_parts, render_shared, shared
 from notes.models import Note, Theme, visible_notes_q
-from notes.themes.chart import month_chart
+from notes.themes.chart import points_chart
 from notes.themes.feeds import ThemeFeed
 from notes.themes.stats import (
     RelatedTheme,
@@ -133,7 +133,7 @@ def _theme_context(request: HttpRequest, theme: Theme) -> dict[str, Any]:
     return {
         "theme": theme,
         "page": paginator.get_page(request.GET.get("page")),
-        "chart": month_chart(cached(user, "months", lambda: points_per_month(notes), theme.pk)),
+        "chart": points_chart(cached(user, "months", lambda: points_per_month(notes), theme.pk)),
         "cells": cells,
         "related": related_themes(user, [theme.pk]).get(theme.pk, []),
     }

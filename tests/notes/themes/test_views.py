@@ -11,9 +11,9 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
-from cells.models import MeetingStatus
+from cells.models import Meeting, MeetingStatus
 from notes.models import Note, Theme
-from notes.themes.chart import month_chart
+from notes.themes.chart import MAX_BARS, points_chart
 from tests.personas import PERSONAS, Library, World, can_read, make_meeting
 
 INDEX = reverse("notes:theme_index")
@@ -104,8 +104,20 @@ def test_theme_page_shows_cells_related_themes_and_a_chart(client: Any, library:
     assert [r.theme.name for r in response.context["related"]] == ["systems change"]
     page = response.text
     assert '<svg viewBox="0 0 640 140" role="img"' in page
-    assert "3 points from May 2016 to January 2018" in page
+    assert "Points per month: 3 points from May 2016 to January 2018" in page
     assert '<th scope="row">November 2017</th><td>1</td>' in page
+
+
+def test_theme_page_charts_a_long_history_by_quarter(client: Any, library: Library) -> None:
+    early = library.note("passing").meeting
+    Meeting.objects.filter(pk=early.pk).update(date=datetime.date(2008, 2, 14))
+    client.force_login(library.world.users["member"])
+    page = client.get(_theme_url("prevention")).text
+    first, last = "January\N{EN DASH}March 2008", "January\N{EN DASH}March 2018"
+    assert f"Points per quarter: 3 points from {first} to {last}" in page
+    assert '<th scope="col">Quarter</th>' in page
+    assert f'<th scope="row">{first}</th><td>1</td>' in page
+    assert page.count('class="chart__bar"') == 3
 
 
 def test_theme_page_paginates(client: Any, library: Library) -> None:
@@ -223,19 +235,52 @@ def test_markdown_export_obeys_visibility(
         assert client.get(url).status_code == expected
 
 
-def test_month_chart_fills_gaps_and_describes_itself() -> None:
-    chart = month_chart({datetime.date(2016, 11, 1): 5, datetime.date(2018, 6, 1): 3})
+def test_chart_fills_gaps_by_month_and_describes_itself() -> None:
+    chart = points_chart({datetime.date(2016, 11, 1): 5, datetime.date(2018, 6, 1): 3})
     assert chart is not None
+    assert chart.period.name == "month"
     assert len(chart.bars) == 20
     assert [bar.count for bar in chart.active_bars] == [5, 3]
-    assert chart.peak.month == datetime.date(2016, 11, 1)
+    assert chart.peak.start == datetime.date(2016, 11, 1)
     assert [tick.year for tick in chart.ticks] == [2016, 2017, 2018]
-    assert chart.summary.startswith("8 points from November 2016 to June 2018")
+    assert chart.summary == (
+        "8 points from November 2016 to June 2018; the busiest month was November 2016 with 5."
+    )
     assert max(bar.height for bar in chart.bars) <= chart.baseline
 
 
-def test_month_chart_of_nothing_is_none() -> None:
-    assert month_chart({}) is None
+def test_a_short_history_still_charts_a_year_of_months() -> None:
+    chart = points_chart({datetime.date(2020, 3, 17): 1})
+    assert chart is not None
+    assert [bar.name for bar in chart.bars][:2] == ["April 2019", "May 2019"]
+    assert len(chart.bars) == 12 and chart.bars[-1].label == "March 2020: 1 point"
+
+
+def test_a_long_history_charts_quarters_then_years() -> None:
+    # Six years of months are still months; a month more makes quarters.
+    six_years = {datetime.date(2014, 1, 1): 2, datetime.date(2019, 12, 1): 1}
+    assert len(points_chart(six_years).bars) == MAX_BARS  # type: ignore[union-attr]
+    by_quarter = points_chart(
+        {**six_years, datetime.date(2020, 1, 31): 4, datetime.date(2020, 3, 1): 1}
+    )
+    assert by_quarter is not None and by_quarter.period.name == "quarter"
+    assert len(by_quarter.bars) == 25
+    assert by_quarter.bars[0].name == "January\N{EN DASH}March 2014"
+    assert by_quarter.peak.label == "January\N{EN DASH}March 2020: 5 points"
+    assert "the busiest quarter was January\N{EN DASH}March 2020 with 5." in by_quarter.summary
+    assert [tick.year for tick in by_quarter.ticks][:2] == [2014, 2015]
+    assert sum(bar.count for bar in by_quarter.bars) == by_quarter.total == 8
+    # Past eighteen years, a bar a year.
+    by_year = points_chart({datetime.date(2001, 7, 1): 1200, datetime.date(2026, 11, 1): 3})
+    assert by_year is not None and by_year.period.name == "year"
+    assert [bar.name for bar in by_year.bars][::25] == ["2001", "2026"]
+    # Every year label stands inside the chart.
+    assert max(tick.x for tick in by_year.ticks) <= by_year.width - 28
+    assert by_year.summary.startswith("1,203 points from 2001 to 2026")
+
+
+def test_chart_of_nothing_is_none() -> None:
+    assert points_chart({}) is None
 
 
 def _grow(library: Library, extra: int) -> None:

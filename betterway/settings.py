@@ -18,6 +18,8 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from betterway.release import fingerprint as release_fingerprint
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -281,6 +283,10 @@ if _cache not in _CACHES:
 if _cache == "redis" and not _redis_url.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("BETTERWAY_CACHE=redis needs REDIS_URL=redis://host:6379/0")
 CACHES = {"default": _CACHES[_cache]}
+# What the shared cache keeps (readers, rendered parts, follow states) is kept
+# under the running code's release, so a deploy never reads an older release's
+# entries (betterway/release.py).
+RELEASE = release_fingerprint(BASE_DIR)
 
 # How long aggregate figures (theme counts, charts, related themes) and the
 # rendered parts of theme pages, the theme index and searches are reused.

@@ -154,7 +154,7 @@ def _remembered(user: AnyUser) -> Reader:
     """
     if settings.STATS_CACHE_SECONDS <= 0:
         return replace(_resolve(user), version=content_version.current())
-    key = f"reader:{user.pk}" if user.is_authenticated else "reader:anonymous"
+    key = f"reader:{settings.RELEASE}:{user.pk if user.is_authenticated else 'anonymous'}"
     found = cache.get_many([content_version.KEY, key])
     version = found.get(content_version.KEY) or content_version.current()
     reader = found.get(key)

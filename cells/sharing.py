@@ -31,9 +31,10 @@ def cached(user: AnyUser, name: str, compute: Callable[[], Any], *parts: object)
         return compute()
     # Hashed, so a key is short and plain whatever the reader's cells (any
     # backend, memcached included, takes it); versioned, so a change to the
-    # content shows at once on every server.
+    # content shows at once on every server; and the release's own, so a part
+    # rendered by older code is not served after a deploy.
     reader = reader_of(user)
-    raw = ":".join([reader.cache_key, reader.version, *map(str, parts)])
+    raw = ":".join([settings.RELEASE, reader.cache_key, reader.version, *map(str, parts)])
     key = f"{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
     value = _recent.get(key)
     if value is MISSING:

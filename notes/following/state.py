@@ -73,7 +73,10 @@ def forget(user_id: int) -> None:
 
 
 def _key(user_id: int) -> str:
-    return f"follows:{user_id}"
+    # Of this release (betterway/release.py). While a deploy runs two releases,
+    # a follow saved on the older is forgotten there only: the newer may show
+    # the member's state before it until the entry expires.
+    return f"follows:{settings.RELEASE}:{user_id}"
 
 
 def _read(user_id: int, version: str) -> FollowState:

@@ -140,14 +140,25 @@ def points_chart(counts: dict[datetime.date, int]) -> PointsChart | None:
                 height=round(height, 2),
             )
         )
-    ticks = [
+    peak = max(bars, key=lambda bar: (bar.count, bar.start))
+    return PointsChart(
+        period=period, bars=bars, ticks=_year_ticks(bars), peak=peak, total=sum(counts.values())
+    )
+
+
+def _year_ticks(bars: list[Bar]) -> list[YearTick]:
+    """A label at the first bar and at each year's first, as many as fit: about
+    eight, none running off the right edge, and none over the next (a history
+    starting in November has the next year's label two months on: the first,
+    of a part of a year, is left out).
+    """
+    starts = [
         YearTick(year=bar.start.year, x=bar.x)
         for index, bar in enumerate(bars)
         if (index == 0 or bar.start.month == 1) and bar.x <= WIDTH - LABEL_WIDTH
     ]
-    # Keep year labels from overlapping when the chart spans many years.
-    step = max(1, len(ticks) // 8)
-    peak = max(bars, key=lambda bar: (bar.count, bar.start))
-    return PointsChart(
-        period=period, bars=bars, ticks=ticks[::step], peak=peak, total=sum(counts.values())
-    )
+    ticks: list[YearTick] = []
+    for tick in reversed(starts[:: max(1, len(starts) // 8)]):
+        if not ticks or ticks[-1].x - tick.x >= LABEL_WIDTH:
+            ticks.append(tick)
+    return ticks[::-1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -270,12 +271,18 @@ def test_a_long_history_charts_quarters_then_years() -> None:
     assert "the busiest quarter was January\N{EN DASH}March 2020 with 5." in by_quarter.summary
     assert [tick.year for tick in by_quarter.ticks][:2] == [2014, 2015]
     assert sum(bar.count for bar in by_quarter.bars) == by_quarter.total == 8
+    # October 2016's label would stand over 2017's, a quarter on: left out.
+    late_start = points_chart({datetime.date(2016, 10, 1): 4, datetime.date(2026, 11, 1): 1})
+    assert late_start is not None and late_start.period.name == "quarter"
+    assert [tick.year for tick in late_start.ticks][:2] == [2017, 2018]
+    assert all(b.x - a.x >= 28 for a, b in itertools.pairwise(late_start.ticks))
     # Past eighteen years, a bar a year.
     by_year = points_chart({datetime.date(2001, 7, 1): 1200, datetime.date(2026, 11, 1): 3})
     assert by_year is not None and by_year.period.name == "year"
     assert [bar.name for bar in by_year.bars][::25] == ["2001", "2026"]
-    # Every year label stands inside the chart.
+    # Every year label stands inside the chart, none over another.
     assert max(tick.x for tick in by_year.ticks) <= by_year.width - 28
+    assert all(b.x - a.x >= 28 for a, b in itertools.pairwise(by_year.ticks))
     assert by_year.summary.startswith("1,203 points from 2001 to 2026")
 
 

@@ -67,9 +67,14 @@ class Reader:
     # names they see. Not part of ``cache_key``: what is shared never shows names
     # by membership.
     member_of: tuple[int, ...] = ()
-    # The content's version when this was resolved: what the request's cached
-    # figures and pages are keyed by, read once per request.
+    # The content's version when this was resolved (with its drafts' for those
+    # who read drafts): what the request's cached figures and pages are keyed
+    # by, read once per request.
     version: str = ""
+
+    @property
+    def reads_drafts(self) -> bool:
+        return self.is_staff or bool(self.facilitated)
 
     def may_edit_cell(self, cell_id: int) -> bool:
         return self.is_staff or cell_id in self.facilitated
@@ -137,7 +142,7 @@ def reader_of(user: AnyUser) -> Reader:
     if cached is not None:
         return cached
     if is_network_staff(user):
-        reader = Reader(is_staff=True, version=content_version.current())
+        reader = Reader(is_staff=True, version=content_version.current(drafts=True))
     else:
         reader = _remembered(user)
     setattr(user, _CACHE_ATTRIBUTE, reader)
@@ -149,18 +154,22 @@ def _remembered(user: AnyUser) -> Reader:
 
     Cells' visibility and memberships are content: any change to them makes a
     new version when it commits, so a reader resolved before the change is
-    never used after it. The version is read before resolving, so a reader is
+    never used after it. The versions are read before resolving, so a reader is
     never stored under a version newer than what it saw.
     """
     if settings.STATS_CACHE_SECONDS <= 0:
-        return replace(_resolve(user), version=content_version.current())
+        resolved = _resolve(user)
+        return replace(resolved, version=content_version.current(drafts=resolved.reads_drafts))
     key = f"reader:{settings.RELEASE}:{user.pk if user.is_authenticated else 'anonymous'}"
-    found = cache.get_many([content_version.KEY, key])
-    version = found.get(content_version.KEY) or content_version.current()
-    reader = found.get(key)
-    if not isinstance(reader, Reader) or reader.version != version:
-        reader = replace(_resolve(user), version=version)
-        cache.set(key, reader, settings.STATS_CACHE_SECONDS)
+    found = cache.get_many([content_version.KEY, content_version.DRAFTS_KEY, key])
+    kept = found.get(key)
+    if isinstance(kept, Reader) and kept.version == content_version.of(
+        found, drafts=kept.reads_drafts
+    ):
+        return kept
+    resolved = _resolve(user)
+    reader = replace(resolved, version=content_version.of(found, drafts=resolved.reads_drafts))
+    cache.set(key, reader, settings.STATS_CACHE_SECONDS)
     return reader
 
 

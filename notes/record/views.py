@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
+from betterway import content_version
 from cells.access import get_editable_cell, get_editable_meeting
 from cells.models import Cell, Meeting, MeetingStatus
 from notes.record.clashes import apply_choices, merge_or_clash
@@ -153,8 +154,11 @@ def _save(
             request, cell, meeting, details=details, points=points, status=400, duplicate=duplicate
         )
     status = MeetingStatus.PUBLISHED if publish else None
+    # A draft saved as a draft changes what only its editors read. (Published
+    # by someone else since it was read, the save is stale and merged instead.)
+    stays_draft = not publish and (meeting is None or not meeting.is_published)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), content_version.drafts_only(stays_draft):
             meeting = _write(request, cell, meeting, details, version, inputs, status)
             save_panels(points.forms, inputs)
     except StaleRecord:

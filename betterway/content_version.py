@@ -74,15 +74,18 @@ def drafts_only(active: bool = True) -> Iterator[None]:
         _drafts_only.reset(token)
 
 
-def bump() -> None:
+def bump(*, for_everyone: bool = False) -> None:
     """A new version once the current transaction commits (at once outside one).
 
     Saving a meeting touches every point and theme link, each of which asks;
     one new version at the commit serves them all, and a new version of all
     the content is one of drafts too. (A callback dropped with a rolled-back
-    savepoint leaves the list, so a later change asks again.)
+    savepoint leaves the list, so a later change asks again.) ``for_everyone``
+    is for changes every reader may see even within ``drafts_only``: who may
+    read what, and people's names.
     """
-    wanted = _bump_drafts_now if _drafts_only.get() else _bump_now
+    drafts = _drafts_only.get() and not for_everyone
+    wanted = _bump_drafts_now if drafts else _bump_now
     pending = {callback for _, callback, _ in transaction.get_connection().run_on_commit}
     if _bump_now not in pending and wanted not in pending:
         transaction.on_commit(wanted)

@@ -19,4 +19,4 @@ from cells.models import Cell, Membership
 @receiver([post_save, post_delete], sender=Cell)
 @receiver([post_save, post_delete], sender=Membership)
 def _access_changed(sender: type, **_: Any) -> None:
-    content_version.bump()
+    content_version.bump(for_everyone=True)

@@ -90,4 +90,4 @@ def _person_saved(sender: type, update_fields: frozenset[str] | None, **_: Any) 
     only the time of it, does not.
     """
     if update_fields is None or update_fields & _NAME_FIELDS:
-        content_version.bump()
+        content_version.bump(for_everyone=True)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from betterway import content_version
-from cells.models import Meeting, MeetingStatus
+from cells.models import Meeting, MeetingStatus, Membership, Visibility
 from tests.personas import World, client_of, edit_url, editor_data, existing_points
 
 INDEX = reverse("notes:theme_index")
@@ -79,4 +79,12 @@ def test_a_change_to_all_content_beside_a_draft_makes_a_new_version_of_all() -> 
         with content_version.drafts_only():
             content_version.bump()
         content_version.bump()
+    assert content_version.current() != published
+
+
+def test_who_may_read_what_changes_for_everyone_even_beside_a_draft(world: World) -> None:
+    published = content_version.current()
+    with transaction.atomic(), content_version.drafts_only():
+        private = world.cells[Visibility.PRIVATE]
+        Membership.objects.create(user=world.users["outsider"], cell=private)
     assert content_version.current() != published

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 WIDTH = 640
 HEIGHT = 140
 AXIS = 18  # room for year labels under the bars
-LABEL_WIDTH = 28  # a year label's width: one that would run off the right edge is left out
+# A year label's width at its largest (on a phone, site.css): one that would
+# run off the right edge, or over the next, is left out.
+LABEL_WIDTH = 44
 # A bar per month until there would be more than this many, then a bar per
 # quarter, then per year: a network's history grows every month, and
 # hundreds of bars a couple of pixels wide can be neither told apart nor

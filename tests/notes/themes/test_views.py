@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cells.models import Meeting, MeetingStatus
 from notes.models import Note, Theme
-from notes.themes.chart import MAX_BARS, points_chart
+from notes.themes.chart import LABEL_WIDTH, MAX_BARS, points_chart
 from tests.personas import PERSONAS, Library, World, can_read, make_meeting
 
 INDEX = reverse("notes:theme_index")
@@ -275,14 +275,14 @@ def test_a_long_history_charts_quarters_then_years() -> None:
     late_start = points_chart({datetime.date(2016, 10, 1): 4, datetime.date(2026, 11, 1): 1})
     assert late_start is not None and late_start.period.name == "quarter"
     assert [tick.year for tick in late_start.ticks][:2] == [2017, 2018]
-    assert all(b.x - a.x >= 28 for a, b in itertools.pairwise(late_start.ticks))
+    assert all(b.x - a.x >= LABEL_WIDTH for a, b in itertools.pairwise(late_start.ticks))
     # Past eighteen years, a bar a year.
     by_year = points_chart({datetime.date(2001, 7, 1): 1200, datetime.date(2026, 11, 1): 3})
     assert by_year is not None and by_year.period.name == "year"
     assert [bar.name for bar in by_year.bars][::25] == ["2001", "2026"]
     # Every year label stands inside the chart, none over another.
-    assert max(tick.x for tick in by_year.ticks) <= by_year.width - 28
-    assert all(b.x - a.x >= 28 for a, b in itertools.pairwise(by_year.ticks))
+    assert max(tick.x for tick in by_year.ticks) <= by_year.width - LABEL_WIDTH
+    assert all(b.x - a.x >= LABEL_WIDTH for a, b in itertools.pairwise(by_year.ticks))
     assert by_year.summary.startswith("1,203 points from 2001 to 2026")
 
 

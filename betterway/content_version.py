@@ -33,7 +33,8 @@ _drafts_only: ContextVar[bool] = ContextVar("drafts_only", default=False)
 
 def current(*, drafts: bool = False) -> str:
     """The content's version; with ``drafts``, as those who read drafts see it."""
-    return of({}, drafts=drafts)
+    found = cache.get_many([KEY, DRAFTS_KEY]) if drafts else {}  # one round trip for both
+    return of(found, drafts=drafts)
 
 
 def of(found: Mapping[str, Any], *, drafts: bool) -> str:

@@ -7,7 +7,12 @@ class BetterwayConfig(AppConfig):
     verbose_name = "Site and people"
 
     def ready(self) -> None:
+        from django.utils.autoreload import file_changed
+
         from betterway import lookups  # noqa: F401 - registers ``field__any``
+        from betterway.release import renew_after_template_edit
+
+        file_changed.connect(renew_after_template_edit, dispatch_uid="betterway_release")
 
 
 class BetterwayAdminConfig(admin_apps.AdminConfig):

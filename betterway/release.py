@@ -17,8 +17,12 @@ import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from django.conf import settings
 
 _SOURCE_SUFFIXES = {".py", ".html", ".txt"}
+_TEMPLATE_SUFFIXES = {".html", ".txt"}
 # Not part of what runs.
 _SKIPPED = {"tests"}
 
@@ -43,3 +47,16 @@ def _sources(base: Path) -> Iterator[Path]:
         for root, folders, files in os.walk(folder):
             folders[:] = [name for name in folders if name != "__pycache__"]
             yield from (Path(root, name) for name in files if Path(name).suffix in _SOURCE_SUFFIXES)
+
+
+def renew_after_template_edit(sender: object, file_path: Path, **kwargs: Any) -> None:
+    """The development server reloads an edited template without restarting (an
+    edited module restarts it, and a new process computes its fingerprint): the
+    release is computed again, so pages show the edit at once rather than the
+    parts the old template rendered, kept for minutes.
+
+    Returns nothing, so Django still decides whether the edit needs a restart.
+    """
+    base = Path(settings.BASE_DIR)
+    if file_path.suffix in _TEMPLATE_SUFFIXES and base in file_path.parents:
+        settings.RELEASE = fingerprint(base)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils.autoreload import file_changed
 
 from betterway.release import fingerprint
 from cells.models import Membership, Visibility
@@ -101,3 +102,18 @@ def test_a_follow_state_kept_by_another_release_is_read_afresh(world: World, set
     assert 'aria-pressed="false"' in client.get(url).text  # the state this release kept
     settings.RELEASE = "after"
     assert 'aria-pressed="true"' in client.get(url).text
+
+
+def test_the_development_server_renews_the_release_when_a_template_is_edited(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The development server reloads an edited template without restarting, and
+    # sends this signal; an edited module restarts it instead.
+    monkeypatch.setattr("betterway.release.fingerprint", lambda base: "renewed")
+    settings.RELEASE = "before"
+    base = Path(settings.BASE_DIR)
+    file_changed.send(sender=None, file_path=base / "notes" / "models.py")
+    file_changed.send(sender=None, file_path=Path("/elsewhere/templates/page.html"))
+    assert settings.RELEASE == "before"
+    file_changed.send(sender=None, file_path=base / "templates" / "search" / "search.html")
+    assert settings.RELEASE == "renewed"

@@ -112,6 +112,11 @@ def test_bench_runs_and_writes_its_figures(db: None, tmp_path: Path, settings: o
     assert "Search server time, bench-wide" in out.getvalue()
     assert Note.objects.count() == 1200  # the import's meetings are removed again
     assert figures["search"]["bench-wide"]["all queries"]["cached"]["p95_ms"] > 0
+    # The search's own SQL is timed in the same requests, and bounds its ratio.
+    for row in figures["search"]["bench-narrow"].values():
+        assert 0 < row["full_text_sql"]["p95_ms"] <= row["full_text"]["max_ms"]
+        assert row["sql_ratio_p95"] >= row["ratio_p95"] - 0.1
+    assert "SQL alone" in out.getvalue()
 
 
 def test_bench_runs_only_the_parts_asked_for(db: None, tmp_path: Path) -> None:

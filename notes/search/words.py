@@ -36,10 +36,21 @@ SELECT %s, word, ndoc FROM words
 """  # noqa: S608 - fixed values only
 
 
+# The first key of the advisory locks that keep two rebuilds of a cell apart.
+_REBUILD_LOCK = 1_937_011_043
+
+
 def refresh_cells(cell_ids: Iterable[int]) -> None:
-    """Rebuild the words of these cells from their published points."""
+    """Rebuild the words of these cells from their published points.
+
+    Two rebuilds of one cell (two saves committed at once) take turns: run
+    together, the second's rows would collide with the first's, and it would
+    fail where it should read the first one's change too.
+    """
     with transaction.atomic(), connection.cursor() as cursor:
-        for cell_id in sorted(set(cell_ids)):
+        for cell_id in sorted(set(cell_ids)):  # in order, so two rebuilds cannot deadlock
+            lock = [_REBUILD_LOCK, cell_id]
+            cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)", lock)
             cursor.execute("DELETE FROM notes_searchword WHERE cell_id = %s", [cell_id])
             # ts_stat takes its query as text: the cell id is an integer we hold.
             cursor.execute(_REFRESH_SQL.replace("%s", str(int(cell_id)), 1), [cell_id])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 
-from cells.models import MeetingStatus
+from cells.models import MeetingStatus, Visibility
 from notes.models import Note
 from notes.record.services import set_status
 from notes.search.models import SearchWord
@@ -64,3 +67,34 @@ def test_the_words_follow_publishing(words: World) -> None:
     assert not SearchWord.objects.filter(word="wolverhampton").exists()
     set_status(private, MeetingStatus.PUBLISHED)
     assert SearchWord.objects.filter(word="wolverhampton", cell=private.cell).exists()
+
+
+def test_two_rebuilds_of_a_cell_at_once_both_succeed(words: World) -> None:
+    # Two saves to the same cell, committed at once.
+    cell_id = words.cells[Visibility.PUBLIC].pk
+    first_done, release = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def rebuild(hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                refresh_cells([cell_id])
+                if hold:  # the first keeps its transaction open while the second starts
+                    first_done.set()
+                    release.wait(10)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=rebuild, args=(True,))
+    first.start()
+    assert first_done.wait(10)
+    second = threading.Thread(target=rebuild, args=(False,))
+    second.start()
+    time.sleep(0.5)  # the second reaches the cell's rows before the first commits
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert errors == []
+    assert SearchWord.objects.filter(cell_id=cell_id, word="sheffield").count() == 1

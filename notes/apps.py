@@ -10,5 +10,6 @@ class NotesConfig(AppConfig):
         from notes.actions.editor import ActionsPanel
         from notes.following import receivers, services  # noqa: F401 - connects the handlers
         from notes.record.panels import register
+        from notes.search import receivers as search_receivers  # noqa: F401 - connects them
 
         register(ActionsPanel())

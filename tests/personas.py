@@ -339,6 +339,14 @@ def run_worker(smtp_url: str) -> subprocess.Popen[str]:
     )
 
 
+def run_queue(queue: str) -> str:
+    """A real worker process runs the jobs waiting in ``queue``, then stops; its output."""
+    worker = _manage_py("procrastinate", "worker", "--queues", queue, "--one-shot")
+    output, _ = worker.communicate(timeout=120)
+    assert worker.returncode == 0, output
+    return output
+
+
 def run_at_once(*arguments: str, times: int = 2) -> list[str]:
     """Run a management command in ``times`` processes at once; their outputs.
 

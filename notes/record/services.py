@@ -82,9 +82,12 @@ def _locked(meeting_pk: int, version: int | None = None) -> Iterator[Meeting]:
         locked = Meeting.objects.select_for_update().get(pk=meeting_pk)
         if version is not None and locked.version != version:
             raise StaleRecord(locked)
+        was_published = locked.is_published
         locked.version += 1
         yield locked
-        search_words.refresh_after_commit(locked.cell_id)
+        if was_published or locked.is_published:
+            # Only published points' words are suggested: a draft's saves change none.
+            search_words.refresh_later(locked.cell_id)
 
 
 def _clean(value: Any) -> Any:
@@ -109,7 +112,7 @@ def create_meeting(
         _save_points(meeting, user, points, existing={})
         if meeting.is_published:
             _announce_publication(meeting)
-            search_words.refresh_after_commit(cell.pk)
+            search_words.refresh_later(cell.pk)
     return meeting
 
 
@@ -213,6 +216,7 @@ def save_meeting_from_admin(meeting: Meeting, *, version: int | None) -> None:
         meeting.save()
         if meeting.is_published:
             _announce_publication(meeting)
+            search_words.refresh_later(meeting.cell_id)  # its points are saved before the commit
         return
     with _locked(meeting.pk, version) as locked:
         meeting.version = locked.version
@@ -222,6 +226,10 @@ def save_meeting_from_admin(meeting: Meeting, *, version: int | None) -> None:
         meeting.save()
         if first_publication:
             _announce_publication(meeting)
+        if meeting.is_published:
+            # Published here, or moved to another cell: ``_locked`` has the cell
+            # and status it had before.
+            search_words.refresh_later(meeting.cell_id)
 
 
 def save_note_from_admin(note: Note, *, version: int | None, meeting_version_bumped: bool) -> None:
@@ -267,8 +275,8 @@ def _bump_meetings(meeting_ids: Iterable[int]) -> None:
     for meeting in meetings:
         meeting.version += 1
     Meeting.history.bulk_history_create(meetings, update=True)
-    for cell_id in {meeting.cell_id for meeting in meetings}:
-        search_words.refresh_after_commit(cell_id)
+    for cell_id in {meeting.cell_id for meeting in meetings if meeting.is_published}:
+        search_words.refresh_later(cell_id)
 
 
 @contextmanager

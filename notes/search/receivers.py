@@ -14,6 +14,6 @@ from notes.search import words
 @receiver(post_delete, sender=Meeting)
 def _published_meeting_deleted(sender: Any, instance: Meeting, **kwargs: Any) -> None:
     # Saves go through the record's services, which queue the refresh; a
-    # deletion (the admin's, or a cell's) does not.
+    # deletion in the admin does not. (A cell with meetings cannot be deleted.)
     if instance.is_published:
         words.refresh_later(instance.cell_id)

@@ -69,7 +69,9 @@ def refresh_later(cell_id: int) -> None:
     queue nothing more. (Queued inside the transaction, a refused duplicate
     could belong to a job already reading the cell without this change.)
     """
-    transaction.on_commit(lambda: _queue_refresh(cell_id))
+    # Robust: the change is saved by then, and a rebuild that cannot be queued
+    # (logged) must not turn the save into an error page.
+    transaction.on_commit(lambda: _queue_refresh(cell_id), robust=True)
 
 
 def _queue_refresh(cell_id: int) -> None:

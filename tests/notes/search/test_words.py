@@ -168,3 +168,17 @@ def test_two_rebuilds_of_a_cell_at_once_both_succeed(words: World) -> None:
     second.join(10)
     assert errors == []
     assert SearchWord.objects.filter(cell_id=cell_id, word="sheffield").count() == 1
+
+
+def test_a_save_stands_when_its_rebuild_cannot_be_queued(
+    words: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def queue_down(cell_id: int) -> None:
+        raise RuntimeError("the queue is down")
+
+    monkeypatch.setattr("notes.search.words._queue_refresh", queue_down)
+    private = words.meetings[("private", "published")]
+    set_status(private, MeetingStatus.DRAFT)  # no error: the change is committed
+    private.refresh_from_db()
+    assert private.status == MeetingStatus.DRAFT
+    assert "the queue is down" in caplog.text

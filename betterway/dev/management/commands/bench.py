@@ -325,14 +325,7 @@ class Command(BaseCommand):
 
     def _timed_get(self, client: Client, url: str, repeat: int) -> list[float]:
         client.get(url)  # warm caches and connection
-        times = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                raise CommandError(f"{url} answered {response.status_code}")
-        return times
+        return _timed_requests(client, url, repeat)[0]
 
     def _search(self, user: Any, queries: dict[str, str]) -> dict[str, Any]:
         client = Client(HTTP_HOST="localhost")

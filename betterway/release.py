@@ -21,8 +21,8 @@ from typing import Any
 
 from django.conf import settings
 
-_SOURCE_SUFFIXES = {".py", ".html", ".txt"}
 _TEMPLATE_SUFFIXES = {".html", ".txt"}
+_SOURCE_SUFFIXES = {".py", *_TEMPLATE_SUFFIXES}
 # Not part of what runs.
 _SKIPPED = {"tests"}
 

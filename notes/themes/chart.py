@@ -46,7 +46,9 @@ YEAR = Period("year", 12)
 @dataclass(frozen=True)
 class Bar:
     start: datetime.date
-    name: str  # the period, as a reader says it: "May 2020", "April to June 2020", "2020"
+    # The period, as a reader says it: "May 2020", "2020", or a quarter as
+    # "April-June 2020" with an en dash.
+    name: str
     count: int
     x: float
     y: float

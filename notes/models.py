@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, Func, OuterRef, Q, Subquery, Value
@@ -21,6 +20,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from betterway import content_version
 from betterway.addresses import address
+from betterway.indexes import search_index
 from betterway.lookups import Ids
 from cells.access import AnyUser, reader_of
 
@@ -315,9 +315,9 @@ class Note(models.Model):  # type: ignore[django-manager-missing]  # taggit: no 
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="note_search_vector"),
-            GinIndex(heading_vector(), name="note_heading_search"),
-            GinIndex(fields=["word_pairs"], name="note_word_pairs"),
+            search_index(fields=("search_vector",), name="note_search_vector"),
+            search_index(heading_vector(), name="note_heading_search"),
+            search_index(fields=("word_pairs",), name="note_word_pairs"),
             # Points added to a meeting after it was published are new to followers.
             models.Index(fields=["created_at"], name="note_created_at"),
             # Counting themes, cells and months over the points a reader may

@@ -3,10 +3,11 @@ mean" on misspelt words, and the points' headings."""
 
 from __future__ import annotations
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from betterway.indexes import search_index
 from cells.choices import MeetingStatus
 
 
@@ -27,7 +28,7 @@ class SearchWord(models.Model):
             models.UniqueConstraint(fields=["cell", "word"], name="search_word_unique_in_cell")
         ]
         indexes = [
-            GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_word_trigrams"),
+            search_index(OpClass("word", name="gin_trgm_ops"), name="search_word_trigrams"),
         ]
 
     def __str__(self) -> str:
@@ -83,7 +84,7 @@ class NoteHeading(MeetingCopy):
     vector = SearchVectorField()
 
     class Meta:
-        indexes = [GinIndex(fields=["vector"], name="note_heading_vector")]
+        indexes = [search_index(fields=("vector",), name="note_heading_vector")]
 
     def __str__(self) -> str:
         return f"heading of point {self.note_id}"

@@ -15,8 +15,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from betterway.dev.views import bench_baseline, bench_floor
+from betterway.indexes import PENDING_LIST_KB
 from cells.models import Cell, Meeting
 from notes.models import Note, TaggedNote, Theme
+from tests.betterway.test_indexes import gin_indexes_and_options
 
 TINY = ["--cells", "4", "--meetings", "20", "--notes", "1200", "--themes", "12"]
 
@@ -162,3 +164,10 @@ def test_the_yardstick_pages_are_what_they_say(db: None) -> None:
     with CaptureQueriesContext(connection) as baseline_queries:
         assert bench_baseline(RequestFactory().get("/bench/baseline")).status_code == 200
     assert len(baseline_queries) == 1
+
+
+def test_scale_data_builds_its_indexes_as_the_models_define_them(db: None) -> None:
+    call_command("scale_data", *TINY, stdout=StringIO())
+    options = gin_indexes_and_options()
+    for name in ("note_search_vector", "note_word_pairs"):
+        assert options[name] == [f"gin_pending_list_limit={PENDING_LIST_KB}"]

@@ -38,18 +38,25 @@ def search_criteria(user: AnyUser, query: str) -> Criteria | None:
     return form.criteria
 
 
-def visible_follows(user: AnyUser, *, check_themes: bool = True) -> list[Follow]:
+def visible_follows(
+    user: AnyUser, *, check_themes: bool = True, with_targets: bool = True
+) -> list[Follow]:
     """What ``user`` follows and may still see: a cell or theme since hidden drops out.
 
     A theme is hidden when none of its points is readable; a digest may skip
     that check (``check_themes=False``), as such a theme brings no points.
+    ``with_targets`` reads each follow's theme or cell with it, for pages and
+    mail that name them; the dashboard needs only their ids.
     """
     if not user.is_authenticated:
         return []
     reader = reader_of(user)
+    found = Follow.objects.filter(user_id=user.pk)
+    if with_targets:
+        found = found.select_related("theme", "cell")
     follows = [
         follow
-        for follow in Follow.objects.filter(user_id=user.pk).select_related("theme", "cell")
+        for follow in found
         if follow.cell_id is None or reader.is_staff or follow.cell_id in reader.readable
     ]
     theme_ids = [follow.theme_id for follow in follows if follow.theme_id]

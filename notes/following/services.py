@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
+from betterway.rows import RowReader
 from cells.models import Cell
 from notes.following.models import MAX_SAVED_SEARCHES, Follow, Subscriber, new_feed_token
 from notes.models import Theme
@@ -28,8 +29,14 @@ class TooManySearches(Exception):
     """The member follows as many searches as one may."""
 
 
+# Read on every dashboard: the statement is built once (see betterway.rows).
+_SUBSCRIBER_OF_USER = RowReader(Subscriber, "user_id = %s")
+
+
 def subscriber_of(user: Any) -> Subscriber:
-    subscriber, _ = Subscriber.objects.get_or_create(user=user)
+    subscriber = _SUBSCRIBER_OF_USER.get(user.pk)
+    if subscriber is None:  # a member's first visit, follow or setting
+        subscriber, _ = Subscriber.objects.get_or_create(user=user)
     return subscriber
 
 

@@ -161,8 +161,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def _dashboard(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     subscriber = services.record_visit(user)
-    # A hidden theme brings no points, so the dashboard need not check themes.
-    follows = visible_follows(user, check_themes=False)
+    # A hidden theme brings no points, so the dashboard need not check themes;
+    # it names none of them, so it need not read them either.
+    follows = visible_follows(user, check_themes=False, with_targets=False)
     since = subscriber.previous_visit_at or subscriber.created_at
     new_points: list[Note] = []
     if follows:  # nothing followed, nothing to look for

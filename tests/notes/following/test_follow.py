@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cells.models import Membership, Role, Visibility
 from notes.following.models import MAX_SAVED_SEARCHES, Follow, Subscriber
+from notes.following.services import subscriber_of
 from notes.models import Theme
 from notes.themes.merging import merge_themes
 from tests.notes.following import dashboard_titles
@@ -382,6 +383,21 @@ def test_a_dashboard_read_again_within_a_minute_writes_no_visit(
     subscriber = Subscriber.objects.get(user=member)
     assert subscriber.last_visit_at is not None and subscriber.last_visit_at > two_minutes_ago
     assert subscriber.previous_visit_at is None
+
+
+def test_a_first_dashboard_makes_the_subscriber_the_next_reads(
+    login: Callable[[str], Any], world: World
+) -> None:
+    member = world.users["member"]
+    assert not Subscriber.objects.filter(user=member).exists()
+    client = login("member")
+    client.get(reverse("home"))
+    first = Subscriber.objects.get(user=member)
+    assert first.last_visit_at is not None
+    Subscriber.objects.filter(pk=first.pk).update(digest_day=3)
+    assert subscriber_of(member).pk == first.pk and subscriber_of(member).digest_day == 3
+    client.get(reverse("home"))
+    assert Subscriber.objects.filter(user=member).count() == 1
 
 
 def test_new_user_of_another_cell_sees_no_private_points_on_the_dashboard(

@@ -18,6 +18,7 @@ leak; one the user may read but not change answers 403.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeAlias
@@ -32,6 +33,7 @@ from django.shortcuts import get_object_or_404
 
 from betterway import content_version
 from betterway.lookups import Ids
+from betterway.rows import RowReader
 from cells.choices import MeetingStatus, Role, Visibility
 
 if TYPE_CHECKING:
@@ -213,10 +215,8 @@ def get_visible_cell(user: AnyUser, slug: str) -> Cell:
     ``get_visible_meeting`` does): a cell the reader may not read is as missing
     as one that is not there.
     """
-    from cells.models import Cell
-
-    cell = get_object_or_404(Cell, slug=slug)
-    if not reader_of(user).may_read_cell(cell.pk):
+    cell = _readers().cell_by_slug.get(slug)
+    if cell is None or not reader_of(user).may_read_cell(cell.pk):
         raise Http404("No Cell matches the given query.")
     return cell
 
@@ -231,14 +231,36 @@ def get_visible_meeting(
     building was most of what a meeting page read again spent finding it. A
     meeting the reader may not read is as missing as one that is not there.
     """
-    from cells.models import Meeting
-
-    if meetings is None:
-        meetings = Meeting.objects.all()
-    meeting = get_object_or_404(meetings.select_related("cell"), pk=pk, cell__slug=cell_slug)
-    if not reader_of(user).may_read_meeting(meeting.cell_id, meeting.is_published):
+    found = (
+        _readers().meeting_of_cell.get(pk, cell_slug)
+        if meetings is None
+        else get_object_or_404(meetings.select_related("cell"), pk=pk, cell__slug=cell_slug)
+    )
+    if found is None or not reader_of(user).may_read_meeting(found.cell_id, found.is_published):
         raise Http404("No Meeting matches the given query.")
-    return meeting
+    return found
+
+
+@dataclass(frozen=True)
+class _Readers:
+    """A page's cell, and its meeting with the cell, by fixed statements: built
+    through the ORM, their SELECTs took longer than PostgreSQL took to answer
+    them (see betterway.rows)."""
+
+    cell_by_slug: RowReader[Cell]
+    meeting_of_cell: RowReader[Meeting]
+
+
+@functools.cache
+def _readers() -> _Readers:
+    from cells.models import Cell, Meeting
+
+    return _Readers(
+        cell_by_slug=RowReader(Cell, "slug = %s"),
+        meeting_of_cell=RowReader(
+            Meeting, '"cells_meeting"."id" = %s AND "cells_cell"."slug" = %s', related="cell"
+        ),
+    )
 
 
 def get_editable_cell(user: AnyUser, slug: str) -> Cell:
